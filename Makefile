@@ -1,0 +1,49 @@
+# Self-documenting: `make help` lists every target with its `##` comment.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+START ?= 2018-04-01
+END ?= 2018-09-30
+SEED ?= 42
+SCALE ?= sample
+DATA_DIR ?=
+PARAMS ?=
+REPORT_ARGS := --start $(START) --end $(END) --seed $(SEED) --scale $(SCALE) \
+	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(PARAMS),--params $(PARAMS))
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
+	@echo "  variables: START END SEED SCALE (tiny|sample|full) DATA_DIR (real data folder) PARAMS (YAML file)"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 not found as '$(PYTHON)'; run e.g. make PYTHON=python3 ..."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name lpoint-report --display-name "lpoint-report (.venv)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## Create/update the virtual environment (.venv); a no-op when up to date
+
+report: $(STAMP) ## Render the whole report (default: sample synthetic data, 2018-04-01..2018-09-30)
+	$(PY) -m helpers report $(REPORT_ARGS)
+
+test: $(STAMP) ## Run the test suite (unit tests + one end-to-end render on tiny data)
+	$(PY) -m pytest -q
+
+data: $(STAMP) ## Generate the synthetic data set (SCALE=tiny|sample|full) without rendering
+	$(PY) -m helpers generate --scale $(SCALE) --seed $(SEED)
+
+bench: $(STAMP) ## Benchmark: full-scale and sample-scale report, wall time and peak memory per chapter
+	$(PY) -m helpers bench
+
+clean: ## Remove rendered reports and caches (keeps generated synthetic data)
+	rm -rf reports/*/ reports/latest data/cache
+
+.PHONY: help install report test data bench clean
