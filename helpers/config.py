@@ -1,14 +1,16 @@
 """Paths and defaults in one place. Importing this module does nothing but define constants."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DATA_DIR = PROJECT_ROOT / "data"
 REPORTS_DIR = PROJECT_ROOT / "reports"
-CACHE_DIR = DATA_DIR / "cache"
-SYNTHETIC_DIR = DATA_DIR / "synthetic"
+# Overridable so tests and benchmarks can keep their caches apart from the user's.
+CACHE_DIR = Path(os.environ.get("LPOINT_CACHE_DIR", DATA_DIR / "cache"))
+SYNTHETIC_DIR = Path(os.environ.get("LPOINT_SYNTHETIC_DIR", DATA_DIR / "synthetic"))
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"
 
 # The competition window; only a default, every chapter takes start_date / end_date.
