@@ -192,8 +192,8 @@ def _clean_session(con, log):
         sum((TOT_PAG_VIEW_CT IS NULL)::INT), sum((TOT_SESS_HR_V < 0 OR TOT_PAG_VIEW_CT < 0)::INT),
         sum((DVC_CTG_NM IS NULL OR DVC_CTG_NM NOT IN {tuple(config.DEVICES)})::INT) FROM s0""").fetchone()
     _log(log, "session", "TOT_SESS_HR_V 천 단위 구분자(\"1,890\") → 숫자", r[0], "repaired")
-    _log(log, "session", "TOT_SESS_HR_V 빈 값 → 결측(NaN) 유지", r[1], "kept as NaN")
-    _log(log, "session", "TOT_PAG_VIEW_CT 결측 → 결측(NaN) 유지", r[2], "kept as NaN")
+    _log(log, "session", "TOT_SESS_HR_V 빈 값 → 결측(NaN) 유지", r[1], "kept")
+    _log(log, "session", "TOT_PAG_VIEW_CT 결측 → 결측(NaN) 유지", r[2], "kept")
     _log(log, "session", "음수 세션시간/페이지뷰 → 결측(NaN)", r[3], "repaired")
     _log(log, "session", "기기가 mobile/desktop/tablet 아님 → 기기 미상(NA)", r[4], "repaired")
     con.execute(f"""CREATE TABLE session AS SELECT CLNT_ID, SESS_ID, SESS_SEQ, SESS_DT,
@@ -285,7 +285,7 @@ def _clean_product(con, log):
         PD_BUY_CT::BIGINT AS PD_BUY_CT FROM p1""")
     out = con.execute(f"""SELECT count(*) FROM (SELECT CLNT_ID, SESS_ID, sum(PD_BUY_AM * PD_BUY_CT) AS t
         FROM product GROUP BY ALL) WHERE t > {config.SESSION_OUTLIER_KRW}""").fetchone()[0]
-    _log(log, "product", f"세션 합계 {config.SESSION_OUTLIER_KRW:,}원 초과 이상치 (표시만, 유지)", out, "kept, flagged")
+    _log(log, "product", f"세션 합계 {config.SESSION_OUTLIER_KRW:,}원 초과 이상치 (표시만, 유지)", out, "flagged")
     del n
 
 
