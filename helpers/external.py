@@ -110,7 +110,7 @@ def calendar(start_date, end_date, *, weather_file: str | Path | None = None, se
     hol = korean_holidays(start, end).groupby("date", as_index=False)["name"].agg(" / ".join)
     cal = days.merge(hol, on="date", how="left").rename(columns={"name": "holiday_name"})
     cal["holiday"] = cal["holiday_name"].notna().astype(int)
-    cal["weekday"] = cal["date"].dt.dayofweek
+    cal["weekday"] = cal["date"].dt.day_of_week
     w, source = weather(start, end, weather_file=weather_file, seed=seed)
     cal = cal.merge(w, on="date", how="left")
     return cal[["date", "weekday", "holiday", "holiday_name", "temp_mean", "rain_mm"]], source

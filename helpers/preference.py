@@ -1040,7 +1040,8 @@ def evaluate_preference(
     before = (dates < start).to_numpy(dtype=bool, na_value=False)
     after = (dates >= start).to_numpy(dtype=bool, na_value=False)
     if end is not pd.NaT:
-        after &= (dates < end + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
+        # to_numpy may hand back a read-only view (copy-on-write), so combine into a new array
+        after = after & (dates < end + pd.Timedelta(days=1)).to_numpy(dtype=bool, na_value=False)
     fit_lines = purchases.loc[before]
     holdout = purchases.loc[after]
     if len(fit_lines) == 0:

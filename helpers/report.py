@@ -107,3 +107,11 @@ def run_record(params: dict, dataset=None) -> pd.DataFrame:
     rows.append(("코드", "git commit", git_commit()))
     rows += [("패키지", k, v) for k, v in package_versions().items()]
     return pd.DataFrame(rows, columns=["구분", "항목", "값"])
+
+
+def figure(fig) -> None:
+    """Display a matplotlib Figure once (no double rendering by the inline backend) and free it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    display(fig)
+    plt.close(fig)
