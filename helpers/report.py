@@ -57,8 +57,11 @@ def product_dir(output_dir: str | Path) -> Path:
     return out
 
 
-def save_product(df: pd.DataFrame, name: str, output_dir: str | Path) -> dict[str, Path]:
-    """Write a data product as ``<name>.csv`` (UTF-8 with BOM, opens in Excel) and ``<name>.parquet``."""
+def save_product(df: pd.DataFrame, name: str, output_dir: str | Path) -> None:
+    """Write a data product as ``<name>.csv`` (UTF-8 with BOM, opens in Excel) and ``<name>.parquet``.
+
+    Returns nothing on purpose: it is the last call of many notebook cells and must not print paths.
+    """
     out = product_dir(output_dir)
     csv, pq = out / f"{name}.csv", out / f"{name}.parquet"
     df.to_csv(csv, index=False, encoding="utf-8-sig")
@@ -67,7 +70,6 @@ def save_product(df: pd.DataFrame, name: str, output_dir: str | Path) -> dict[st
         if isinstance(flat[col].dtype, pd.PeriodDtype) or flat[col].dtype == object:
             flat[col] = flat[col].astype("string")
     flat.to_parquet(pq, index=False)
-    return {"csv": csv, "parquet": pq}
 
 
 def git_commit() -> str:
