@@ -617,25 +617,3 @@ def test_figures_have_korean_labels(lines, two_months):
 
     for fig in (heat, sizes, grid):  # every Korean label and symbol exists in the font (no tofu boxes)
         assert missing_glyph_warnings(fig) == []
-
-
-def test_five_million_lines_in_seconds():
-    import time
-
-    rng = np.random.default_rng(0)
-    n = 5_000_000
-    groups = np.array([f"{a}{g}" for a in (20, 30, 40, 50) for g in "FM"], dtype=object)
-    data = pd.DataFrame({
-        "CLNT_ID": rng.integers(0, 600_000, n), "SESS_ID": rng.integers(0, 30, n),
-        "AGE_GENDER": pd.array(groups[rng.integers(0, len(groups), n)], dtype="str"),
-        "CLAC1_NM": pd.array(np.array([f"c{i:02d}" for i in range(37)], dtype=object)[rng.integers(0, 37, n)],
-                             dtype="str"),
-        "TOT_SESS_HR_V": rng.gamma(2, 400, n), "TOT_PAG_VIEW_CT": rng.poisson(50, n).astype(float),
-        "SEARCH_CNT": rng.poisson(2, n), "PD_BUY_AM": rng.gamma(2, 20000, n),
-    })
-    data["REVENUE"] = data["PD_BUY_AM"]
-    start = time.perf_counter()
-    result = sg.segment_customers(data)
-    elapsed = time.perf_counter() - start
-    assert result.customers["CLNT_ID"].is_unique
-    assert elapsed < 20, f"segment_customers took {elapsed:.1f}s on 5M lines"
