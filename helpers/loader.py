@@ -262,6 +262,17 @@ class Dataset:
         """The cleaned Custom table (members; CLNT_GENDER / CLNT_AGE may be NA after repair)."""
         return self._cached("customers", "SELECT * FROM custom")
 
+    def clients(self) -> pd.DataFrame:
+        """Every member (Custom) and every buyer of the window: ``CLNT_ID, CLNT_GENDER, CLNT_AGE, buys``.
+
+        Buyers without a Custom row have NA demographics; members without purchases have ``buys`` False.
+        """
+        self.purchases()
+        src = f"read_parquet('{self._window_dir / 'purchases.parquet'}')"
+        return self._cached("clients", f"""SELECT coalesce(c.CLNT_ID, b.CLNT_ID) AS CLNT_ID, c.CLNT_GENDER,
+            c.CLNT_AGE, b.CLNT_ID IS NOT NULL AS buys FROM custom c
+            FULL OUTER JOIN (SELECT DISTINCT CLNT_ID FROM {src}) b USING (CLNT_ID) ORDER BY 1""")
+
     def search1(self) -> pd.DataFrame:
         """Search1 rows of sessions in the window."""
         return self._cached("search1", f"SELECT q.* FROM search1 q SEMI JOIN ({self._views.sessions_sql()}) s "
@@ -324,6 +335,9 @@ def load_dataset(data_dir: str | Path | None, start_date: str, end_date: str, *,
         cannot be repaired.
     """
     source = None
+    marker = Path(data_dir) / ".complete" if data_dir else None
+    if marker is not None and marker.exists():  # a synthetic folder made by synthetic_dir()
+        source = marker.read_text(encoding="utf-8")
     if not data_dir:
         data_dir, source = synthetic_dir(scale=scale, seed=seed, start_date=start_date, end_date=end_date,
                                          progress=progress)

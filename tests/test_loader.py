@@ -152,3 +152,20 @@ def test_subwindow_restricts_rows(raw_folder, cache_dir):
     assert set(ds.purchases()["SESS_DT"].dt.month) == {4}
     assert len(ds.daily_revenue()["date"].unique()) == 30
     ds.close()
+
+
+def test_clients_are_members_and_buyers(ds):
+    c = ds.clients().set_index("CLNT_ID")
+    assert list(c.index) == [101, 102, 103, 104, 105]
+    assert c.loc[103, "buys"] == False and c.loc[105, "buys"] == True  # noqa: E712
+    assert pd.isna(c.loc[105, "CLNT_GENDER"]) and c.loc[102, "CLNT_AGE"] == 20
+
+
+def test_synthetic_folder_is_labelled(tmp_path):
+    from helpers.loader import synthetic_dir
+    folder, label = synthetic_dir(scale="tiny", seed=3, root=tmp_path / "syn", progress=lambda *_: None)
+    ds = load_dataset(folder, START, END, cache_dir=tmp_path / "c", progress=lambda *_: None)
+    assert ds.fingerprint.source == label and "synthetic tiny (seed 3" in label
+    again, _ = synthetic_dir(scale="tiny", seed=3, root=tmp_path / "syn", progress=lambda *_: 1 / 0)
+    assert again == folder  # generated once, reused without calling progress
+    ds.close()
