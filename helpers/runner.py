@@ -259,6 +259,8 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     output_root = Path(output_root)
     output_root.mkdir(parents=True, exist_ok=True)
     name = f"{parse_date(start, 'start_date').date()}_{parse_date(end, 'end_date').date()}"
+    if only:  # a partial run never replaces the full report of the window
+        name += "_only-" + "-".join(only)
     final = output_root / name
     tmp = output_root / f".{name}.tmp-{os.getpid()}"
     if tmp.exists():
@@ -301,7 +303,8 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     (tmp / "run.json").write_text(json.dumps(_run_json(result, fingerprint, counts), ensure_ascii=False, indent=1,
                                              default=str), encoding="utf-8")
     _swap_into_place(tmp, final)
-    _point_latest(output_root, name)
+    if not only:
+        _point_latest(output_root, name)
     progress(f"Report ready: {final / 'index.html'} ({result.total_seconds:.1f} s)")
     return result
 

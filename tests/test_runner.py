@@ -113,3 +113,12 @@ def test_notebook_without_globals_is_rejected(tmp_path, raw_folder):
     nbformat.write(nb, d / "01_bad.ipynb")
     with pytest.raises(ParameterError, match="does not declare the global parameter"):
         _run(d, raw_folder, tmp_path / "r")
+
+
+def test_partial_run_does_not_replace_the_full_report(nb_dir, raw_folder, tmp_path):
+    out = tmp_path / "reports"
+    _run(nb_dir, raw_folder, out)
+    res = _run(nb_dir, raw_folder, out, only=["02"])
+    assert res.report_dir.name == "2018-04-01_2018-09-30_only-02"
+    assert (out / "2018-04-01_2018-09-30" / "html" / "01_first.html").exists()
+    assert (out / "latest").resolve().name == "2018-04-01_2018-09-30"
