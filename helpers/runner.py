@@ -352,6 +352,8 @@ def _write_index(folder: Path, result: RunResult, fingerprint, counts: dict, log
         files["sha256"] = files["sha256"].str[:16] + "…"
     log_view = log.rename(columns={"table": "테이블", "rule": "규칙", "rows": "행 수", "action": "처리"})
     log_view = log_view[log_view["행 수"] > 0]
+    lookup = ("<p><a href='lookup.html'>고객 ID로 프로파일 찾아보기 (오프라인에서 열리는 조회 페이지)</a></p>"
+              if (folder / "lookup.html").exists() else "")
     prods = "".join(f"<li><a href='data/{p.name}'>{p.name}</a> · <a href='data/{p.stem}.parquet'>parquet</a></li>"
                     for p in products) or "<li>없음</li>"
     versions = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in package_versions().items())
@@ -366,7 +368,7 @@ h2{{border-bottom:2px solid #c00;padding-bottom:4px}}</style></head><body>
 데이터: {esc(fingerprint.source)} · 전체 소요 {result.total_seconds:,.1f}초</p>
 <h2>장(chapter)</h2><table><tr><th>장</th><th>다른 형식</th><th>상태</th><th>소요 시간</th><th>최대 메모리</th></tr>
 {chapters}</table>
-<h2>데이터 산출물</h2><ul>{prods}</ul>
+<h2>데이터 산출물</h2>{lookup}<ul>{prods}</ul>
 <h2>실행 기록</h2><h3>파라미터</h3><table>{params}</table>
 <h3>데이터 지문</h3><p>출처: {esc(fingerprint.source)} · 캐시 키 {esc(fingerprint.cache_key)}</p>{_table(files)}
 <h3>분석 기간 행 수</h3><table>{counts_html}</table>
