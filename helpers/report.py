@@ -106,14 +106,23 @@ def product_dir(output_dir: str | Path) -> Path:
     return out
 
 
-def save_product(df: pd.DataFrame, name: str, output_dir: str | Path) -> None:
-    """Write a data product as ``<name>.csv`` (UTF-8 with BOM, opens in Excel) and ``<name>.parquet``.
+CSV_MAX_ROWS = 2_000_000  # above this a CSV is useless in a spreadsheet and slow to write: Parquet only
 
-    Returns nothing on purpose: it is the last call of many notebook cells and must not print paths.
+
+def save_product(df: pd.DataFrame, name: str, output_dir: str | Path, *, csv_max_rows: int = CSV_MAX_ROWS) -> None:
+    """Write a data product as ``<name>.parquet`` and ``<name>.csv`` (UTF-8 with BOM, opens in Excel).
+
+    Tables longer than ``csv_max_rows`` (e.g. the long preference index at full scale, tens of millions of
+    rows) are written as Parquet only, and the notebook output says so. Returns nothing on purpose: it is
+    the last call of many notebook cells and must not print paths.
     """
     out = product_dir(output_dir)
     csv, pq = out / f"{name}.csv", out / f"{name}.parquet"
-    df.to_csv(csv, index=False, encoding="utf-8-sig")
+    if len(df) <= csv_max_rows:
+        df.to_csv(csv, index=False, encoding="utf-8-sig")
+    else:
+        csv.unlink(missing_ok=True)
+        say(f"*`{name}`은 {len(df):,}행이라 Parquet으로만 저장했습니다 (CSV 기준 {csv_max_rows:,}행 초과).*")
     flat = df.copy()
     for col in flat.columns:  # Parquet needs one type per column; periods/objects become text
         if isinstance(flat[col].dtype, pd.PeriodDtype) or flat[col].dtype == object:

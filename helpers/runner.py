@@ -340,7 +340,7 @@ def _table(df: pd.DataFrame) -> str:
 def _write_index(folder: Path, result: RunResult, fingerprint, counts: dict, log: pd.DataFrame) -> None:
     from .report import git_commit, package_versions
     esc = html.escape
-    products = sorted((folder / "data").glob("*.csv")) if (folder / "data").exists() else []
+    products = sorted((folder / "data").glob("*.parquet")) if (folder / "data").exists() else []
     chapters = "".join(
         f"<tr><td><a href='html/{c.notebook}.html'>{esc(c.title)}</a></td>"
         f"<td><a href='html_code/{c.notebook}.html'>코드 포함</a> · <a href='notebooks/{c.notebook}.ipynb'>ipynb</a></td>"
@@ -354,8 +354,9 @@ def _write_index(folder: Path, result: RunResult, fingerprint, counts: dict, log
     log_view = log_view[log_view["행 수"] > 0]
     lookup = ("<p><a href='lookup.html'>고객 ID로 프로파일 찾아보기 (오프라인에서 열리는 조회 페이지)</a></p>"
               if (folder / "lookup.html").exists() else "")
-    prods = "".join(f"<li><a href='data/{p.name}'>{p.name}</a> · <a href='data/{p.stem}.parquet'>parquet</a></li>"
-                    for p in products) or "<li>없음</li>"
+    prods = "".join(f"<li>{p.stem}: <a href='data/{p.name}'>parquet</a>"
+                    + (f" · <a href='data/{p.stem}.csv'>csv</a>" if p.with_suffix(".csv").exists() else "")
+                    + "</li>" for p in products) or "<li>없음</li>"
     versions = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in package_versions().items())
     counts_html = "".join(f"<tr><td>{esc(k)}</td><td>{v:,}</td></tr>" for k, v in counts.items())
     page = f"""<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">

@@ -59,7 +59,7 @@ def test_render_writes_html_index_products_and_latest(nb_dir, raw_folder, tmp_pa
     assert "첫 장 0.5" in analyst and "write_text" not in analyst and "write_text" in with_code
     assert (final / "data" / "x.csv").read_text() == "0.5"
     index = (final / "index.html").read_text(encoding="utf-8")
-    assert "첫 장" in index and "x.csv" in index and "sha256" in index
+    assert "첫 장" in index and "sha256" in index
     run = json.loads((final / "run.json").read_text(encoding="utf-8"))
     assert run["parameters"]["threshold"] == 0.5 and run["row_counts"]["purchase_lines"] == 7
     assert (out / "latest").resolve() == final.resolve()
@@ -122,3 +122,15 @@ def test_partial_run_does_not_replace_the_full_report(nb_dir, raw_folder, tmp_pa
     assert res.report_dir.name == "2018-04-01_2018-09-30_only-02"
     assert (out / "2018-04-01_2018-09-30" / "html" / "01_first.html").exists()
     assert (out / "latest").resolve().name == "2018-04-01_2018-09-30"
+
+
+def test_save_product_writes_parquet_and_csv_unless_huge(tmp_path):
+    import pandas as pd
+
+    from helpers import report
+    df = pd.DataFrame({"a": [1, 2, 3], "b": ["가", "나", "다"]})
+    report.save_product(df, "small", tmp_path)
+    assert pd.read_parquet(tmp_path / "data" / "small.parquet").equals(df)
+    assert (tmp_path / "data" / "small.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "1,가"
+    report.save_product(df, "big", tmp_path, csv_max_rows=2)
+    assert (tmp_path / "data" / "big.parquet").exists() and not (tmp_path / "data" / "big.csv").exists()
