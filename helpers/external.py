@@ -114,3 +114,28 @@ def calendar(start_date, end_date, *, weather_file: str | Path | None = None, se
     w, source = weather(start, end, weather_file=weather_file, seed=seed)
     cal = cal.merge(w, on="date", how="left")
     return cal[["date", "weekday", "holiday", "holiday_name", "temp_mean", "rain_mm"]], source
+
+
+def forecast_calendar(start_date, end_date, *, future_days: int = 0, weather_file: str | Path | None = None,
+                      seed: int = 42) -> tuple[pd.DataFrame, str]:
+    """Calendar of the window plus ``future_days`` after it, for forecasting.
+
+    Holidays are exact for every day. Weather of the window comes from :func:`weather`; the days after
+    ``end_date`` have no observation yet, so they get the window's mean per calendar month (climatology,
+    falling back to the overall mean), flagged in ``weather_observed``.
+    """
+    start, end = parse_date(start_date, "start_date"), parse_date(end_date, "end_date")
+    if future_days < 0:
+        raise DataError(f"future_days={future_days}: use 0 or more days.")
+    cal, source = calendar(start, end, weather_file=weather_file, seed=seed)
+    cal["weather_observed"] = True
+    if future_days:
+        fut_end = end + pd.Timedelta(days=future_days)
+        fut = calendar(end + pd.Timedelta(days=1), fut_end, seed=seed)[0]
+        month_mean = cal.groupby(cal["date"].dt.month)[["temp_mean", "rain_mm"]].mean()
+        for col in ("temp_mean", "rain_mm"):
+            fut[col] = fut["date"].dt.month.map(month_mean[col]).fillna(cal[col].mean()).to_numpy()
+        fut["weather_observed"] = False
+        cal = pd.concat([cal, fut], ignore_index=True)
+        source += f" · 이후 {future_days}일은 기간 내 월평균(기후값)"
+    return cal, source

@@ -56,3 +56,15 @@ def test_kma_loader_errors_name_the_problem(tmp_path):
         external.load_kma_asos(bad)
     with pytest.raises(DataError, match="does not exist"):
         external.load_kma_asos(tmp_path / "none.csv")
+
+
+def test_forecast_calendar_extends_with_exact_holidays_and_climatology(tmp_path):
+    path = _kma(tmp_path / "asos.csv", rows=[("108", "서울", f"2018-09-{d:02d}", str(20 + d % 3), "1.0" if d % 2 else "")
+                                              for d in range(1, 31)])
+    cal, source = external.forecast_calendar("2018-09-01", "2018-09-30", future_days=10, weather_file=path)
+    assert len(cal) == 40 and cal["weather_observed"].sum() == 30
+    future = cal[~cal["weather_observed"]]
+    assert future.loc[future.date == "2018-10-03", "holiday"].item() == 1  # 개천절
+    # October is not in the window: fall back to the window's mean
+    assert future["temp_mean"].eq(cal.loc[cal.weather_observed, "temp_mean"].mean()).all()
+    assert "기후값" in source
