@@ -52,6 +52,11 @@ LABELS: dict[str, str] = {
     "ln_posterior": "ln 사후확률", "ln_posterior_rounded": "ln 사후확률(반올림)", "shifted": "최솟값 5 이동",
     "index_report": "선호지수(보고서 방식)", "index_exact": "선호지수(정밀)", "q10": "10%", "q25": "25%", "q50": "중앙값",
     "q75": "75%", "q90": "90%", "top1_hits": "1순위 적중 수", "top3_hits": "3순위 내 적중 수",
+    # chapter 4 (model names as column headers)
+    "LSTM": "LSTM(기후값 날씨)", "LSTM_oracle": "LSTM(실제 날씨)", "LSTM_1step": "LSTM 1일",
+    "SARIMAX": "SARIMAX(통계모형)", "SeasonalNaive": "계절 나이브", "SeasonalNaive_1step": "계절 나이브 1일",
+    "MASE": "MASE(척도 오차)", "weekday_ko": "요일", "unique_id": "상품군", "bucket": "예측 기간", "model": "모델",
+    "rmse": "RMSE(평균제곱근오차)", "mae": "MAE(평균절대오차)", "mase": "MASE(척도 오차)", "skill": "기술 점수", "span": "예측 길이",
     "top1_hit_rate": "1순위 적중률", "top3_hit_rate": "3순위 내 적중률", "segment_name": "고객 유형",
 }
 
