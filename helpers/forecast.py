@@ -17,7 +17,7 @@ model choice, the forecast after the last day and demand-dip alerts, with per-st
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -577,6 +577,29 @@ def _cutoffs(s: SeriesArrays, h: int, n_windows: int, step_size: int) -> list[in
     return cuts
 
 
+def fit_backtest_to_length(config: "ForecastConfig", n_obs: int) -> tuple["ForecastConfig", str | None]:
+    """Shrink the backtest spacing (then the horizon) so ``n_windows`` origins fit a short window.
+
+    A 92-day window cannot hold 8 weekly origins with a 30-day horizon after the 21-day minimum training
+    span; rather than fail, the origins move closer together (down to daily) and, if that is not enough,
+    the horizon shortens. The number of origins is kept. Returns the config and a note (None if unchanged).
+    """
+    min_first = 3 * SEASON_LENGTH
+    h, step = config.h, config.step_size
+    if n_obs - 1 - h - step * (config.n_windows - 1) >= min_first:
+        return config, None
+    step = max(1, (n_obs - 1 - h - min_first) // max(config.n_windows - 1, 1))
+    while h > 1 and n_obs - 1 - h - step * (config.n_windows - 1) < min_first:
+        h -= 1
+    if n_obs - 1 - h - step * (config.n_windows - 1) < min_first:
+        raise ValueError(f"{n_obs} days are too few for a {config.n_windows}-origin backtest: lower n_windows "
+                         "or choose a longer window")
+    test_days = min(config.test_days, h)
+    note = (f"기간이 {n_obs}일로 짧아 백테스트 원점 간격을 {config.step_size}일→{step}일"
+            + (f", 예측 길이를 {config.h}일→{h}일" if h != config.h else "") + "로 줄였습니다.")
+    return replace(config, step_size=step, h=h, test_days=test_days), note
+
+
 def _model_forecasts(series, cut_jobs, horizon, *, config, bank, models, verbose, oracle=True) -> pd.DataFrame:
     """cut_jobs: list of (uid, cutoff_pos). Forecasts of every model from every origin, tidy."""
     cfg = config.lstm
@@ -1063,6 +1086,9 @@ def run_chapter(
     series = prepare_series(df, id_col=id_col, date_col=date_col, target_col=target_col, exog_cols=exog_cols,
                             weather_cols=weather_cols, calendar=calendar, calendar_date_col=calendar_date_col,
                             future_days=future_days, categories=categories, max_categories=config.max_categories)
+    config, fit_note = fit_backtest_to_length(config, min(s.n_obs for s in series.values()))
+    if fit_note and verbose:
+        print(fit_note)
     series, dropped = _screen_series(series, config)
     for msg in dropped:
         if verbose:
@@ -1093,7 +1119,8 @@ def run_chapter(
     bank.ensure(series, later)  # all backtest origins and the final model in one batch
     lap("lstm_backtest_training")
     cv = cross_validation(series, config=config, bank=bank, verbose=verbose)
-    notes = [f"skipped: {m}" for m in dropped] + bank.notes() + cv.attrs.get("notes", [])
+    notes = ([fit_note] if fit_note else []) + [f"skipped: {m}" for m in dropped] + bank.notes() \
+        + cv.attrs.get("notes", [])
     future = None
     if future_days:
         future = forecast_future(series, config=config, bank=bank, verbose=verbose)

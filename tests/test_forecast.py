@@ -468,3 +468,18 @@ def test_chapter_skips_unmodellable_series_and_says_so():
     ch = F.run_chapter(df, calendar=cal, config=cfg, verbose=False)
     assert set(ch.cv["unique_id"]) == {"cat0"}
     assert any("cat1" in n and "not positive" in n for n in ch.notes)
+
+
+def test_backtest_spacing_shrinks_to_fit_a_short_window():
+    from helpers.forecast import ForecastConfig, fit_backtest_to_length
+    cfg = ForecastConfig()  # 8 origins, every 7 days, horizon 30
+    same, note = fit_backtest_to_length(cfg, 183)
+    assert same is cfg and note is None
+    short, note = fit_backtest_to_length(cfg, 92)
+    # first origin index = 92 - 1 - h - step * 7 must be >= 21 (three weeks of training)
+    assert short.n_windows == 8 and short.h == 30 and short.step_size == 5
+    assert 92 - 1 - short.h - short.step_size * 7 >= 21 and "7일→5일" in note
+    tiny, note = fit_backtest_to_length(cfg, 40)
+    assert tiny.step_size == 1 and 40 - 1 - tiny.h - 7 >= 21 and tiny.test_days <= tiny.h
+    with pytest.raises(ValueError, match="too few"):
+        fit_backtest_to_length(cfg, 25)
