@@ -169,3 +169,42 @@ def test_synthetic_folder_is_labelled(tmp_path):
     again, _ = synthetic_dir(scale="tiny", seed=3, root=tmp_path / "syn", progress=lambda *_: 1 / 0)
     assert again == folder  # generated once, reused without calling progress
     ds.close()
+
+
+def _append(folder, pattern, line):
+    f = next(folder.glob(pattern))
+    f.write_text(f.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+def test_wrong_types_are_counted_not_crashing(tmp_path):
+    folder = write_raw_folder(tmp_path / "f")
+    _append(folder, "*01.Pruduct.csv", '101,1,9,1,(not set),x,"n/a",1')        # price not a number
+    _append(folder, "*01.Pruduct.csv", '101,1,10,1,(not set),x,"5,000",abc')   # quantity not a number
+    _append(folder, "*01.Pruduct.csv", 'X12,1,11,1,(not set),x,"5,000",1')     # id not a number
+    _append(folder, "*05.Session.csv", "106,6,1,2018-05-01,10,100,mobile,Seoul,Jung-gu")  # ISO, not YYYYMMDD
+    _append(folder, "*04.Custom.csv", "107,F,서른")                              # age not a number
+    ds = load_dataset(folder, START, END, cache_dir=tmp_path / "c", progress=lambda *_: None)
+    log = ds.cleaning_log
+    assert _rows(log, "PD_BUY_AM 음수/숫자 아님") == EXPECTED["negative"] + 1
+    assert _rows(log, "PD_BUY_CT 0 이하/숫자 아님") == 1
+    assert _rows(log, "CLNT_ID/SESS_ID/PD_C 숫자 아님") == 1
+    assert _rows(log, "SESS_DT가 YYYYMMDD 날짜 아님") == 1
+    assert _rows(log, "연령대가 10..80 아님") == EXPECTED["bad_age"] + 1
+    assert len(ds.purchases()) == 7  # nothing else changed
+    ds.close()
+
+
+def test_schema_violation_names_file_and_column():
+    from helpers import schemas
+    bad = pd.DataFrame({"CLNT_ID": [1, 2], "CLNT_GENDER": ["F", "Q"], "CLNT_AGE": pd.array([30, 20], "Int64")})
+    with pytest.raises(DataError, match=r"04\.Custom\.csv.*CLNT_GENDER.*isin.*Q"):
+        schemas.validate_frame("custom", bad, "04.Custom.csv")
+    neg = pd.DataFrame({"CLNT_ID": [1], "SESS_ID": [1], "HITS_SEQ": [2], "PD_C": [1], "PD_BUY_AM": [-1.0],
+                        "PD_BUY_CT": [1]})
+    with pytest.raises(DataError, match=r"PD_BUY_AM.*greater_than_or_equal_to"):
+        schemas.validate_frame("product", neg, "01.Product.csv")
+
+
+def test_bad_encoding_option_is_rejected(raw_folder, cache_dir):
+    with pytest.raises(DataError, match="encoding='latin9' is not supported"):
+        load_dataset(raw_folder, START, END, encoding="latin9", cache_dir=cache_dir, progress=lambda *_: None)
