@@ -344,21 +344,25 @@ def _write_index(folder: Path, result: RunResult, fingerprint, counts: dict, log
     chapters = "".join(
         f"<tr><td><a href='html/{c.notebook}.html'>{esc(c.title)}</a></td>"
         f"<td><a href='html_code/{c.notebook}.html'>코드 포함</a> · <a href='notebooks/{c.notebook}.ipynb'>ipynb</a></td>"
-        f"<td>{'✅ 성공' if c.status == 'ok' else '❌ ' + esc(c.status)}</td><td>{c.seconds:,.1f} s</td>"
+        f"<td>{'성공' if c.status == 'ok' else '실패: ' + esc(c.status)}</td><td>{c.seconds:,.1f} s</td>"
         f"<td>{c.peak_rss_mb:,.0f} MB</td></tr>" for c in result.chapters)
     params = "".join(f"<tr><td>{esc(k)}</td><td>{esc(str(v))}</td></tr>" for k, v in result.parameters.items())
+    from .eda import cleaning_log_table
     files = pd.DataFrame(fingerprint.files)
     if not files.empty:
         files["sha256"] = files["sha256"].str[:16] + "…"
-    log_view = log.rename(columns={"table": "테이블", "rule": "규칙", "rows": "행 수", "action": "처리"})
-    log_view = log_view[log_view["행 수"] > 0]
+        files = files.rename(columns={"table": "테이블", "file": "파일", "encoding": "인코딩", "raw_rows": "원본 행 수",
+                                      "clean_rows": "정제 후 행 수"})
+    log_view = cleaning_log_table(log[log["rows"] > 0])
+    count_labels = {"purchase_lines": "구매 행", "sessions": "구매 세션", "customers_buying": "구매 고객",
+                    "members": "회원(Custom)"}
     lookup = ("<p><a href='lookup.html'>고객 ID로 프로파일 찾아보기 (오프라인에서 열리는 조회 페이지)</a></p>"
               if (folder / "lookup.html").exists() else "")
     prods = "".join(f"<li>{p.stem}: <a href='data/{p.name}'>parquet</a>"
                     + (f" · <a href='data/{p.stem}.csv'>csv</a>" if p.with_suffix(".csv").exists() else "")
                     + "</li>" for p in products) or "<li>없음</li>"
     versions = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in package_versions().items())
-    counts_html = "".join(f"<tr><td>{esc(k)}</td><td>{v:,}</td></tr>" for k, v in counts.items())
+    counts_html = "".join(f"<tr><td>{esc(count_labels.get(k, k))}</td><td>{v:,}</td></tr>" for k, v in counts.items())
     page = f"""<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
 <title>L.Point 마케팅 분석 리포트 {esc(result.parameters['start_date'])} ~ {esc(result.parameters['end_date'])}</title>
 <style>body{{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:1100px;margin:2em auto;color:#222}}

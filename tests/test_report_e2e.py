@@ -38,6 +38,9 @@ def test_every_notebook_rendered_without_errors(rendered):
         executed = json.loads((rendered.report_dir / "notebooks" / nb.name).read_text(encoding="utf-8"))
         errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert not errors, (nb.name, errors[:1])
+        streams = "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", [])
+                          if o.get("output_type") == "stream")
+        assert "missing from font" not in streams and "Traceback" not in streams, (nb.name, streams[-500:])
         for kind in ("html", "html_code"):
             assert (rendered.report_dir / kind / f"{nb.stem}.html").stat().st_size > 10_000
 
