@@ -407,7 +407,7 @@ def select_targets(top3: pd.DataFrame, grades: pd.DataFrame, *, category: str, s
     gcols = [customer_col, "GRADE"] + (["POINT_RATE"] if "POINT_RATE" in grades.columns else [])
     cand = cand.merge(grades[gcols].drop_duplicates(customer_col), on=customer_col, how="left")
     pos = {g: i for i, g in enumerate(order)}
-    grade_pos = cand["GRADE"].map(pos).fillna(len(order)).astype("int64")
+    grade_pos = cand["GRADE"].astype(object).map(pos).fillna(len(order)).astype("int64")  # ungraded: last
     out = pd.DataFrame({
         customer_col: cand[customer_col].to_numpy(),
         "TARGET_CATEGORY": pd.array([category] * len(cand), dtype="str"),

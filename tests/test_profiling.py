@@ -397,3 +397,11 @@ def test_cli_profile_subprocess(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "helpers", "profile", "abc", "--report-dir", str(folder)],
                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
     assert bad.returncode == 2 and "형식" in bad.stderr
+
+
+def test_select_targets_with_categorical_grades_and_ungraded_customers(pref_and_grades):
+    # chapter 3 writes GRADE as a categorical; customers scored in chapter 5 without purchases have no grade
+    top3, grades = pref_and_grades
+    grades = grades.assign(GRADE=pd.Categorical(grades["GRADE"], categories=["스타", "나비", "계륵", "관리제외"]))
+    got = profiling.select_targets(top3, grades, category="여성의류", size=0, customer_col="customer")
+    assert got["customer"].tolist() == [3, 2, 7, 1, 6, 4]
