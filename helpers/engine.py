@@ -341,6 +341,30 @@ class Views:
             FROM product p JOIN ({self.sessions_sql()}) s USING (CLNT_ID, SESS_ID)
             JOIN master m USING (PD_C) LEFT JOIN custom c USING (CLNT_ID)"""
 
+    def clients_sql(self, purchases: str) -> str:
+        return f"""SELECT coalesce(c.CLNT_ID, b.CLNT_ID) AS CLNT_ID, c.CLNT_GENDER, c.CLNT_AGE,
+            b.CLNT_ID IS NOT NULL AS buys FROM custom c
+            FULL OUTER JOIN (SELECT DISTINCT CLNT_ID FROM {purchases}) b USING (CLNT_ID) ORDER BY 1"""
+
+    def search1_sql(self) -> str:
+        return f"SELECT q.* FROM search1 q SEMI JOIN ({self.sessions_sql()}) s USING (CLNT_ID, SESS_ID)"
+
+    def search2_sql(self) -> str:
+        return f"SELECT * REPLACE (SESS_DT::TIMESTAMP AS SESS_DT) FROM search2 WHERE {self._win}"
+
+    def keyword_counts_sql(self, source: str) -> str:
+        base = self.search1_sql() if source == "search1" else self.search2_sql()
+        return f"SELECT KWD_NM, sum(SEARCH_CNT)::BIGINT AS SEARCH_CNT FROM ({base}) GROUP BY KWD_NM"
+
+    def customer_daily_sql(self, purchases: str) -> str:
+        return f"""SELECT CLNT_ID, SESS_DT, sum(REVENUE) AS REVENUE, count(DISTINCT SESS_ID) AS sessions
+            FROM {purchases} GROUP BY ALL ORDER BY CLNT_ID, SESS_DT"""
+
+    def row_counts(self, purchases: str, sessions: str) -> dict[str, int]:
+        lines, buyers = self.con.execute(f"SELECT count(*), count(DISTINCT CLNT_ID) FROM {purchases}").fetchone()
+        return {"purchase_lines": lines, "sessions": self.con.execute(f"SELECT count(*) FROM {sessions}").fetchone()[0],
+                "customers_buying": buyers, "members": self.count("custom")}
+
     def write(self, sql: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.parquet")

@@ -236,12 +236,20 @@ class Dataset:
         self._memo: dict[str, pd.DataFrame] = {}
 
     # -- cached window tables -------------------------------------------------------------------
+    def _ensure(self, name: str, sql: str) -> str:
+        """Write the window table once (Parquet) and return it as a DuckDB source, without loading it."""
+        path = self._window_dir / f"{name}.parquet"
+        if not path.exists():
+            self._views.write(sql, path)
+        return f"read_parquet('{path}')"
+
+    def _purchases_src(self) -> str:
+        return self._ensure("purchases", self._views.purchases_sql())
+
     def _cached(self, name: str, sql: str) -> pd.DataFrame:
         if name not in self._memo:
-            path = self._window_dir / f"{name}.parquet"
-            if not path.exists():
-                self._views.write(sql, path)
-            df = pd.read_parquet(path)
+            self._ensure(name, sql)
+            df = pd.read_parquet(self._window_dir / f"{name}.parquet")
             for col in df.columns.intersection(["CLNT_AGE"]):
                 df[col] = df[col].astype("Int64")
             for col in df.columns.intersection(["SESS_DT", "date"]):
@@ -267,49 +275,34 @@ class Dataset:
 
         Buyers without a Custom row have NA demographics; members without purchases have ``buys`` False.
         """
-        self.purchases()
-        src = f"read_parquet('{self._window_dir / 'purchases.parquet'}')"
-        return self._cached("clients", f"""SELECT coalesce(c.CLNT_ID, b.CLNT_ID) AS CLNT_ID, c.CLNT_GENDER,
-            c.CLNT_AGE, b.CLNT_ID IS NOT NULL AS buys FROM custom c
-            FULL OUTER JOIN (SELECT DISTINCT CLNT_ID FROM {src}) b USING (CLNT_ID) ORDER BY 1""")
+        return self._cached("clients", self._views.clients_sql(self._purchases_src()))
 
     def search1(self) -> pd.DataFrame:
         """Search1 rows of sessions in the window."""
-        return self._cached("search1", f"SELECT q.* FROM search1 q SEMI JOIN ({self._views.sessions_sql()}) s "
-                                       "USING (CLNT_ID, SESS_ID)")
+        return self._cached("search1", self._views.search1_sql())
 
     def search2(self) -> pd.DataFrame:
         """Daily search counts of all visitors in the window."""
-        return self._cached("search2", f"SELECT * FROM search2 WHERE {self._views._win}")
+        return self._cached("search2", self._views.search2_sql())
 
     def keyword_counts(self, source: str = "search1") -> pd.DataFrame:
         """Σ SEARCH_CNT per keyword over the window (KWD_NM, SEARCH_CNT), aggregated in the engine."""
         if source not in {"search1", "search2"}:
             raise DataError(f"source='{source}': use 'search1' (buyers) or 'search2' (all visitors).")
-        base = (f"SELECT q.KWD_NM, q.SEARCH_CNT FROM search1 q SEMI JOIN ({self._views.sessions_sql()}) s "
-                "USING (CLNT_ID, SESS_ID)") if source == "search1" else \
-            f"SELECT KWD_NM, SEARCH_CNT FROM search2 WHERE {self._views._win}"
-        return self._cached(f"kwd_{source}", f"SELECT KWD_NM, sum(SEARCH_CNT)::BIGINT AS SEARCH_CNT FROM ({base}) "
-                                             "GROUP BY KWD_NM")
+        return self._cached(f"kwd_{source}", self._views.keyword_counts_sql(source))
 
     def daily_revenue(self) -> pd.DataFrame:
         """Long table ``category, date, revenue, lines``: every day × CLAC1 category, 0-filled."""
-        self.purchases()
-        src = f"read_parquet('{self._window_dir / 'purchases.parquet'}')"
-        df = self._cached("daily_revenue", self._views.daily_revenue_sql(src))
-        return df
+        return self._cached("daily_revenue", self._views.daily_revenue_sql(self._purchases_src()))
 
     def customer_daily(self) -> pd.DataFrame:
         """Revenue per customer and purchase day (``CLNT_ID, SESS_DT, REVENUE, sessions``)."""
-        self.purchases()
-        src = f"read_parquet('{self._window_dir / 'purchases.parquet'}')"
-        return self._cached("customer_daily", f"""SELECT CLNT_ID, SESS_DT, sum(REVENUE) AS REVENUE,
-            count(DISTINCT SESS_ID) AS sessions FROM {src} GROUP BY ALL ORDER BY CLNT_ID, SESS_DT""")
+        return self._cached("customer_daily", self._views.customer_daily_sql(self._purchases_src()))
 
     def row_counts(self) -> dict[str, int]:
-        return {"purchase_lines": len(self.purchases()), "sessions": len(self.sessions()),
-                "customers_buying": int(self.purchases()["CLNT_ID"].nunique()),
-                "members": len(self.customers())}
+        """Rows of the window, counted in the engine (no table is loaded for this)."""
+        sessions = self._ensure("sessions", self._views.sessions_sql())
+        return self._views.row_counts(self._purchases_src(), sessions)
 
     def close(self) -> None:
         self._views.close()
