@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -190,6 +191,9 @@ def _kernel_name() -> str:
     return "lpoint-report" if "lpoint-report" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+_CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
+
+
 def _to_html(nb_path: Path, out_path: Path, *, hide_code: bool) -> None:
     from nbconvert import HTMLExporter
     nb = nbformat.read(nb_path, as_version=4)
@@ -205,6 +209,9 @@ def _to_html(nb_path: Path, out_path: Path, *, hide_code: bool) -> None:
                         "parameters" in cell.metadata.get("tags", []):
                     cell.outputs = []
     body, _ = exporter.from_notebook_node(nb)
+    # The report must open offline: drop the template's CDN scripts (require.js, MathJax); the chapters use
+    # neither widgets nor LaTeX, and every image is already embedded.
+    body = _CDN_SCRIPT.sub("", body)
     out_path.write_text(body, encoding="utf-8")
 
 

@@ -50,6 +50,8 @@ def test_analyst_html_has_no_code_and_korean_headers(rendered):
         text = page.read_text(encoding="utf-8")
         assert "hl-ipython3" not in text and "load_dataset(" not in text, page.name
         assert "Traceback" not in text, page.name
+        assert not re.search(r'(src|href)="https?://', text), page.name  # opens offline: nothing remote
+        assert text.count("data:image/png;base64") >= 1, page.name
         headers = {h for h in re.findall(r"<th[^>]*>([^<]*)</th>", text)}
         english = sorted(h for h in headers if re.fullmatch(r"[A-Za-z_]{3,}[A-Za-z_0-9 ]*", h.strip()))
         assert not english, (page.name, english)
