@@ -55,6 +55,7 @@ LABELS: dict[str, str] = {
     # chapter 4 (model names as column headers)
     "LSTM": "LSTM(기후값 날씨)", "LSTM_oracle": "LSTM(실제 날씨)", "LSTM_1step": "LSTM 1일",
     "SARIMAX": "SARIMAX(통계모형)", "SeasonalNaive": "계절 나이브", "SeasonalNaive_1step": "계절 나이브 1일",
+    "cutoff": "예측 원점", "val_rmse": "검증 RMSE", "batch_seconds": "학습 시간(초)", "val_loss": "검증 손실",
     "MASE": "MASE(척도 오차)", "weekday_ko": "요일", "unique_id": "상품군", "bucket": "예측 기간", "model": "모델",
     "rmse": "RMSE(평균제곱근오차)", "mae": "MAE(평균절대오차)", "mase": "MASE(척도 오차)", "skill": "기술 점수", "span": "예측 길이",
     "top1_hit_rate": "1순위 적중률", "top3_hit_rate": "3순위 내 적중률", "segment_name": "고객 유형",
