@@ -39,6 +39,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers import plots
+from helpers.korean import josa
 from helpers.plots import OTHER_LABEL, UNKNOWN_LABEL
 
 __all__ = [
@@ -187,33 +188,6 @@ def _nominal_split(labelled: pd.Series, *, label_col: str, count_col: str, top: 
 
 
 # Korean particles depend on whether the preceding syllable ends in a consonant (받침).
-_DIGIT_BATCHIM = {"0": 21, "1": 8, "3": 16, "6": 1, "7": 8, "8": 8}  # 영 일 삼 육 칠 팔 (jongseong index)
-
-
-def _final_consonant(word: str) -> int | None:
-    """Jongseong index of the last readable character (0 = none, 8 = ㄹ), None if unknown."""
-    for ch in reversed(str(word).rstrip(" )]")):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28
-        if ch.isdigit():
-            return _DIGIT_BATCHIM.get(ch, 0)
-        if ch == "%":  # 퍼센트
-            return 0
-        if ch.isalpha():
-            return None
-    return None
-
-
-def _particle(word: str, with_batchim: str, without: str) -> str:
-    """``word`` + the right particle, e.g. ("여성", "이", "가") -> "여성이"; ("30대", ...) -> "30대가"."""
-    jong = _final_consonant(word)
-    if jong is None:
-        return f"{word}{with_batchim}({without})"
-    if with_batchim == "으로":  # ㄹ-final words take 로 (서울로)
-        return f"{word}{'로' if jong in (0, 8) else '으로'}"
-    return f"{word}{with_batchim if jong else without}"
-
-
 def _known_rows(table: pd.DataFrame, label_col: str, count_col: str) -> pd.DataFrame:
     rows = table[~table[label_col].isin([UNKNOWN_LABEL, OTHER_LABEL]) & (table[count_col] > 0)]
     return rows.sort_values([count_col, label_col], ascending=[False, True], kind="mergesort")
@@ -352,7 +326,7 @@ def gender_sentence(table: pd.DataFrame) -> str:
     if known.empty:
         return "성별 정보가 있는 고객이 없습니다."
     first = known.iloc[0]
-    text = f"고객의 {_pct(first[SHARE])}가 {_particle(first['성별'], '으로', '로')}"
+    text = f"고객의 {_pct(first[SHARE])}가 {josa(first['성별'], '으로', '로')}"
     if len(known) > 1:
         second = known.iloc[1]
         ratio = first["고객수"] / second["고객수"]
@@ -788,7 +762,7 @@ def category_sentence(table: pd.DataFrame, *, top: int = 5) -> str:
     if known.empty:
         return "구매 건이 없습니다."
     first = known.iloc[0]
-    text = f"구매 건수는 {_particle(first['상품군'], '이', '가')} {_pct(first[SHARE])}로 가장 많"
+    text = f"구매 건수는 {josa(first['상품군'], '이', '가')} {_pct(first[SHARE])}로 가장 많"
     head = known.head(top)
     if len(head) > 1:
         text += f"고, 상위 {len(head)}개 상품군이 전체 구매의 {_pct(head[SHARE].sum())}를 차지합니다."
@@ -1048,7 +1022,7 @@ def copurchase_sentence(edges: pd.DataFrame) -> str:
     by_lift = edges.sort_values(["lift", "count", "cat_a", "cat_b"], ascending=[False, False, True, True],
                                 kind="mergesort").iloc[0]
     pair = f"{by_count['cat_a']}–{by_count['cat_b']}"
-    text = (prefix + f"가장 자주 함께 구매된 조합은 {_particle(pair, '으로', '로')} "
+    text = (prefix + f"가장 자주 함께 구매된 조합은 {josa(pair, '으로', '로')} "
             f"{int(by_count['count']):,}세션에서 나타났으며(리프트 {by_count['lift']:.1f}), ")
     if (by_lift["cat_a"], by_lift["cat_b"]) == (by_count["cat_a"], by_count["cat_b"]):
         text += "이 조합이 리프트도 가장 높습니다."

@@ -56,6 +56,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.korean import has_final_consonant
+
 __all__ = [
     "DEFAULT_QUANTILES",
     "EVALUATION_VARIANTS",
@@ -1272,13 +1274,6 @@ def plot_hit_rates(evaluation: EvaluationResult):
 # ---------------------------------------------------------------------------------------------
 # One-sentence readings (Korean)
 # ---------------------------------------------------------------------------------------------
-def _has_final_consonant(word: str) -> bool:
-    for ch in reversed(word):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28 != 0
-        if ch.isalnum():
-            return ch.lower() in "lmnr0136789"  # rough reading of latin letters / digits
-    return False
 
 
 def sentence_top1(result: PreferenceResult) -> str:
@@ -1290,7 +1285,7 @@ def sentence_top1(result: PreferenceResult) -> str:
     if second is None:
         return text + "습니다."
     name2 = str(second[result.category_col])
-    return text + f"고, {name2}({100 * second['top1_share']:.1f}%)" + ("이" if _has_final_consonant(name2) else "가") \
+    return text + f"고, {name2}({100 * second['top1_share']:.1f}%)" + ("이" if has_final_consonant(name2) else "가") \
         + " 뒤를 잇습니다."
 
 
@@ -1316,7 +1311,7 @@ def sentence_segments(result: PreferenceResult | pd.DataFrame, *, category_col: 
         share = f"{100 * row['share']:.0f}%"
         if pos == len(rows) - 1:  # the last object takes 을/를
             parts.append(f"{row['segment']}({int(row['n_segment']):,}명)은 {category}({share})"
-                         + ("을" if _has_final_consonant(category) else "를"))
+                         + ("을" if has_final_consonant(category) else "를"))
         else:
             parts.append(f"{row['segment']}({int(row['n_segment']):,}명)은 {category}({share})")
     head = "가장 큰 두 고객층 중 " if len(parts) == 2 else "가장 큰 고객층인 "

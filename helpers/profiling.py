@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .korean import josa
 
 __all__ = [
     "UPSTREAM",
@@ -197,21 +198,8 @@ def parse_client_id(text: Any) -> int:
     return int(s)
 
 
-def _has_final(word: str) -> bool:
-    """Does the last sound of ``word`` end in a consonant (받침)? Hangul by its syllable, digits as read."""
-    for ch in reversed(str(word)):
-        if "가" <= ch <= "힣":
-            return (ord(ch) - 0xAC00) % 28 != 0
-        if ch.isdigit():
-            return ch in "013678"
-        if ch.isalpha():
-            return ch.lower() in "lmn"
-    return False
 
 
-def _josa(word: str, with_final: str, without_final: str) -> str:
-    """``word`` + the particle that fits it (을/를, 은/는, 이/가, 과/와)."""
-    return f"{word}{with_final if _has_final(word) else without_final}"
 
 
 def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -310,7 +298,7 @@ def choose_dip(dips: pd.DataFrame, *, category: str = "", rule: str = "largest",
                       "타겟팅합니다.")
         else:
             reason = (f"4장의 수요 급감 구간 {n_all}개 중 타겟팅할 수 있는 구간이 없어{note}, 선호지수 1순위 "
-                      f"고객이 가장 많은 상품군 {_josa(chosen, '을', '를')} 대신 타겟팅합니다.")
+                      f"고객이 가장 많은 상품군 {josa(chosen, '을', '를')} 대신 타겟팅합니다.")
         return DipChoice(str(chosen), pd.NaT, pd.NaT, np.nan, "", n_all, rule, reason)
     if "source" in table.columns:
         priority = table["source"].map(lambda v: DIP_SOURCES.get(str(v), (1, ""))[0])
@@ -1244,7 +1232,7 @@ def describe_card(card: Card) -> str:
     """One sentence reading of a card: who the customer is and what to offer."""
     d = card.data
     who = " · ".join(x for x in (d.get("GRADE", "등급 없음"), d.get("SEGMENT_TYPE", "행동 유형 없음")))
-    pref = f"{_josa(d['RANK1'], '을', '를')} 가장 선호하며" if "RANK1" in d else "선호지수가 없으며"
+    pref = f"{josa(d['RANK1'], '을', '를')} 가장 선호하며" if "RANK1" in d else "선호지수가 없으며"
     offer = (f"함께 구매되는 {d['RECOMMENDED']}의 상품을 추천합니다" if "RECOMMENDED" in d else
              "공동구매 네트워크에 뚜렷한 연결 상품군이 없어 선호 상품군 위주로 제안합니다")
     return f"첫 번째 카드의 고객 {card.client_id}({who})은 {pref}, {offer}."

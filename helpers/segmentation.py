@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.korean import has_final_consonant, josa
+
 __all__ = [
     "VARIABLES",
     "VARIABLE_LABELS",
@@ -1603,20 +1605,8 @@ def plot_category_stability(monthly_patterns: pd.DataFrame, *, rules: SegmentRul
 # --------------------------------------------------------------------------------------------------
 # 7. One-sentence readings (Korean)
 # --------------------------------------------------------------------------------------------------
-def _has_final_consonant(word: str) -> bool:
-    for char in reversed(str(word)):
-        if "가" <= char <= "힣":
-            return (ord(char) - 0xAC00) % 28 != 0
-        if char.isdigit():
-            return char in "013678"
-        if char.isalpha():
-            return char.lower() in "lmnr"
-    return False
 
 
-def _josa(word: str, with_final: str, without_final: str) -> str:
-    """``word`` followed by the particle that fits its last syllable (은/는, 이/가, 과/와 ...)."""
-    return f"{word}{with_final if _has_final_consonant(word) else without_final}"
 
 
 def describe_groups(groups: pd.DataFrame, *, min_customers: int | None = None) -> str:
@@ -1645,19 +1635,19 @@ def describe_category(category_patterns: pd.DataFrame, category: str,
         raise ValueError(f"category {category!r} is not in category_patterns; known: {known}")
     row = rows.iloc[0]
     if pd.isna(row["pattern"]):
-        return f"{_josa(category, '은', '는')} 점수화된 고객군이 없어 행동 패턴을 정하지 못했습니다."
+        return f"{josa(category, '은', '는')} 점수화된 고객군이 없어 행동 패턴을 정하지 못했습니다."
     bits = [r.variable_labels[v] for v, b in zip(VARIABLES, row["pattern"]) if b == "1"]
-    high = f"{'·'.join(bits)}{'이' if _has_final_consonant(bits[-1]) else '가'} 고객군 평균보다 높습니다" if bits \
+    high = f"{'·'.join(bits)}{'이' if has_final_consonant(bits[-1]) else '가'} 고객군 평균보다 높습니다" if bits \
         else "네 변수 모두 고객군 평균 이하입니다"
     if bool(row.get("split", False)):
         second = f"{row['segment_2']}({row['pattern_2']})"
         return (
-            f"{_josa(category, '은', '는')} 고객군이 {row['segment']}({row['pattern']})"
-            f"{'과' if _has_final_consonant(row['segment']) else '와'} {second} 두 패턴으로 "
+            f"{josa(category, '은', '는')} 고객군이 {row['segment']}({row['pattern']})"
+            f"{'과' if has_final_consonant(row['segment']) else '와'} {second} 두 패턴으로 "
             f"{row['n_groups_pattern']}:{row['n_groups_pattern_2']}로 고르게 나뉩니다."
         )
     return (
-        f"{_josa(category, '은', '는')} {row['segment']}({row['pattern']}) 패턴으로, "
+        f"{josa(category, '은', '는')} {row['segment']}({row['pattern']}) 패턴으로, "
         f"{row['n_groups_scored']}개 고객군 중 {row['n_groups_pattern']}개가 이 패턴과 같고 {high}."
     )
 
@@ -1671,7 +1661,7 @@ def describe_categories(category_patterns: pd.DataFrame, *, rules: SegmentRules 
         member = (category_patterns["segment"] == segment) | (category_patterns["segment_2"] == segment)
         names = [str(c) for c in category_patterns.loc[member.fillna(False), "category"]]
         if names:
-            parts.append(f"{_josa(segment, '은', '는')} {'·'.join(names)}")
+            parts.append(f"{josa(segment, '은', '는')} {'·'.join(names)}")
     if not parts:
         return "점수화된 상품군이 없어 행동 세그먼트를 정하지 못했습니다."
     return ", ".join(parts) + " 상품군에서 나타납니다."
@@ -1687,7 +1677,7 @@ def describe_sizes(sizes: pd.DataFrame) -> str:
     top = classified.sort_values("n_customers", ascending=False, kind="mergesort").iloc[0]
     unclassified = sizes.loc[sizes["segment"] == UNCLASSIFIED, "n_customers"].sum()
     sentence = (
-        f"고객 {total:,}명 중 {_josa(top['segment'], '이', '가')} {top['share']:.1%}로 가장 많고 "
+        f"고객 {total:,}명 중 {josa(top['segment'], '이', '가')} {top['share']:.1%}로 가장 많고 "
         f"매출의 {top['revenue_share']:.1%}를 차지합니다"
     )
     if unclassified:

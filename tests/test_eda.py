@@ -454,4 +454,5 @@ def test_sentences_handle_empty_results():
      ("남성의류–패션잡화", ("으로", "로"), "남성의류–패션잡화로"), ("Nike", ("이", "가"), "Nike이(가)")],
 )
 def test_korean_particles(word, pair, expected):
-    assert eda._particle(word, *pair) == expected
+    from helpers.korean import josa
+    assert josa(word, *pair) == expected
