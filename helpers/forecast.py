@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from helpers.checks import require_columns
 
 from helpers.plots import format_krw, use_korean_font
 from helpers.forecast_models import (
@@ -120,10 +122,6 @@ class ForecastConfig:
 # ==============================================================================================================
 # Input handling
 # ==============================================================================================================
-def _require(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what}: column(s) {missing} not found; available: {list(df.columns)}")
 
 
 def join_calendar(
@@ -139,8 +137,8 @@ def join_calendar(
     ``calendar`` is one row per date (``helpers.external.calendar`` makes it). Columns already in ``df`` are
     replaced. Raises ValueError when a date of ``df`` has no calendar row or a calendar value is missing.
     """
-    _require(df, [date_col], "join_calendar(df)")
-    _require(calendar, [calendar_date_col, *columns], "join_calendar(calendar)")
+    require_columns(df, [date_col], "join_calendar(df)")
+    require_columns(calendar, [calendar_date_col, *columns], "join_calendar(calendar)")
     cal = calendar[[calendar_date_col, *columns]].copy()
     cal[calendar_date_col] = pd.to_datetime(cal[calendar_date_col]).dt.normalize()
     if cal[calendar_date_col].duplicated().any():
@@ -168,7 +166,7 @@ def complete_daily(
 ) -> pd.DataFrame:
     """Every (series, day) from ``start`` (default: the series' first day) to ``end`` (default: its last day),
     missing days with target 0. Only ``id_col, date_col, target_col`` are kept (join the calendar afterwards)."""
-    _require(df, [id_col, date_col, target_col], "complete_daily")
+    require_columns(df, [id_col, date_col, target_col], "complete_daily")
     d = df[[id_col, date_col, target_col]].copy()
     d[date_col] = pd.to_datetime(d[date_col]).dt.normalize()
     d = d.groupby([id_col, date_col], as_index=False, sort=False)[target_col].sum()
@@ -183,7 +181,7 @@ def complete_daily(
 
 
 def _clean_long(df, *, id_col, date_col, target_col, cols) -> pd.DataFrame:
-    _require(df, [id_col, date_col, target_col, *cols], "forecast input")
+    require_columns(df, [id_col, date_col, target_col, *cols], "forecast input")
     if df.empty:
         raise ValueError("forecast input is empty: no rows in the date range")
     d = df[[id_col, date_col, target_col, *cols]].copy()
@@ -259,7 +257,7 @@ def prepare_series(
         if calendar is None:
             raise ValueError("future_days > 0 needs a calendar covering the days after the data "
                              "(holidays known in advance); pass calendar= or set future_days=0")
-        _require(calendar, [calendar_date_col, *exog_cols], "calendar")
+        require_columns(calendar, [calendar_date_col, *exog_cols], "calendar")
         cal = calendar.copy()
         cal[calendar_date_col] = pd.to_datetime(cal[calendar_date_col]).dt.normalize()
         cal = cal.drop_duplicates(calendar_date_col).set_index(calendar_date_col)
@@ -314,7 +312,7 @@ class SeasonalIndexResult:
     def transform(self, df: pd.DataFrame, *, column: str = "seasonal_index") -> pd.DataFrame:
         """Copy of ``df`` with the index of each row's weekday — works for any date (e.g. future days), so an
         index fitted on a training window is applied without looking at later data."""
-        _require(df, [self.id_col, self.date_col], "SeasonalIndexResult.transform")
+        require_columns(df, [self.id_col, self.date_col], "SeasonalIndexResult.transform")
         out = df.copy()
         key = pd.DataFrame({self.id_col: out[self.id_col].astype(str),
                             "weekday": _ko_weekday(pd.to_datetime(out[self.date_col]).dt.day_of_week)})
@@ -738,7 +736,7 @@ def evaluate(
 
     Returns long ``unique_id, model, bucket, rmse, mae, mase, n`` (``bucket`` like ``1d``, ``1-7d``, ``1-30d``).
     """
-    _require(cv, NIXTLA_KEYS, "evaluate(cv)")
+    require_columns(cv, NIXTLA_KEYS, "evaluate(cv)")
     hist = _clean_long(history, id_col=id_col, date_col=date_col, target_col=target_col, cols=())
     scales = {}
     for (uid, cut) in cv[["unique_id", "cutoff"]].drop_duplicates().itertuples(index=False):
@@ -915,7 +913,7 @@ def detect_dips(
     """
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
-    _require(forecasts, ["unique_id", "ds", "cutoff", "horizon", value_col], "detect_dips(forecasts)")
+    require_columns(forecasts, ["unique_id", "ds", "cutoff", "horizon", value_col], "detect_dips(forecasts)")
     hist = _clean_long(history, id_col=id_col, date_col=date_col, target_col=target_col, cols=())
     rows = []
     for (uid, cut), g in forecasts.groupby(["unique_id", "cutoff"], sort=False):

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
+
+from helpers.checks import require_columns
 import yaml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -439,14 +441,8 @@ class _Prepared:
 
 def _prepare(transactions: pd.DataFrame, *, customer_col: str, date_col: str,
              amount_col: str) -> _Prepared:
-    if not isinstance(transactions, pd.DataFrame):
-        raise TypeError(f"transactions must be a pandas DataFrame, got "
-                        f"{type(transactions).__name__}")
-    missing = [c for c in (customer_col, date_col, amount_col) if c not in transactions.columns]
-    if missing:
-        raise ValueError(f"transactions has no column(s) {missing}; available: "
-                         f"{list(transactions.columns)}. Name yours with customer_col=, "
-                         "date_col=, amount_col=.")
+    require_columns(transactions, (customer_col, date_col, amount_col), "transactions",
+                    hint="name yours with customer_col=, date_col=, amount_col=")
     if len(transactions) == 0:
         raise ValueError("transactions has no rows: nothing to grade; check the date range "
                          "and the data folder")
@@ -684,12 +680,7 @@ def grade_customers(
 # Summaries
 # --------------------------------------------------------------------------------------------
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{what} has no column(s) {missing}; pass the output of "
-                         "grade_customers")
+    require_columns(frame, columns, what, hint="pass the output of grade_customers")
 
 
 def _grade_positions(graded: pd.DataFrame, rules: GradeRules) -> np.ndarray:
@@ -859,6 +850,17 @@ class GradeMigration:
     grade_order: tuple[str, ...]
 
 
+def _ordered_dates(first, first_name: str, second, second_name: str, start_date):
+    """Parse two dates that must be in order (first < second) and an optional start_date <= first."""
+    a_ts, b_ts = _parse_date(first, first_name), _parse_date(second, second_name)
+    if a_ts >= b_ts:
+        raise ValueError(f"{first_name}={a_ts:%Y-%m-%d} must be before {second_name}={b_ts:%Y-%m-%d}")
+    start_ts = None if start_date is None else _parse_date(start_date, "start_date")
+    if start_ts is not None and start_ts > a_ts:
+        raise ValueError(f"start_date={start_ts:%Y-%m-%d} is after {first_name}={a_ts:%Y-%m-%d}")
+    return a_ts, b_ts, start_ts
+
+
 def grade_migration(
     transactions: pd.DataFrame,
     *,
@@ -904,14 +906,9 @@ def grade_migration(
         refuses (rows after ``as_of_b``, before ``start_date``, ...).
     """
     rules = resolve_rules(rules)
-    a_ts, b_ts = _parse_date(as_of_a, "as_of_a"), _parse_date(as_of_b, "as_of_b")
-    if a_ts >= b_ts:
-        raise ValueError(f"as_of_a={a_ts:%Y-%m-%d} must be before as_of_b={b_ts:%Y-%m-%d}")
+    a_ts, b_ts, start_ts = _ordered_dates(as_of_a, "as_of_a", as_of_b, "as_of_b", start_date)
     if lookback_days is not None and (not _is_int(lookback_days) or lookback_days < 1):
         raise ValueError(f"lookback_days={lookback_days!r} must be a positive integer or None")
-    start_ts = None if start_date is None else _parse_date(start_date, "start_date")
-    if start_ts is not None and start_ts > a_ts:
-        raise ValueError(f"start_date={start_ts:%Y-%m-%d} is after as_of_a={a_ts:%Y-%m-%d}")
     prepared = _prepare(transactions, customer_col=customer_col, date_col=date_col,
                         amount_col=amount_col)
     a_day, b_day = _day_number(a_ts), _day_number(b_ts)
@@ -1055,12 +1052,7 @@ def holdout_check(
         :func:`grade_customers` refuses.
     """
     rules = resolve_rules(rules)
-    cut_ts, end_ts = _parse_date(cutoff, "cutoff"), _parse_date(horizon_end, "horizon_end")
-    if cut_ts >= end_ts:
-        raise ValueError(f"cutoff={cut_ts:%Y-%m-%d} must be before horizon_end={end_ts:%Y-%m-%d}")
-    start_ts = None if start_date is None else _parse_date(start_date, "start_date")
-    if start_ts is not None and start_ts > cut_ts:
-        raise ValueError(f"start_date={start_ts:%Y-%m-%d} is after cutoff={cut_ts:%Y-%m-%d}")
+    cut_ts, end_ts, start_ts = _ordered_dates(cutoff, "cutoff", horizon_end, "horizon_end", start_date)
     prepared = _prepare(transactions, customer_col=customer_col, date_col=date_col,
                         amount_col=amount_col)
     cut_day, end_day = _day_number(cut_ts), _day_number(end_ts)

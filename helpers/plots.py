@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from helpers.checks import require_columns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -360,12 +362,6 @@ def _colors(labels: list[str], muted: Iterable[str]) -> list[str]:
     return colors
 
 
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} is missing column(s) {missing}; it has {list(table.columns)}")
 
 
 def share_bar_figure(
@@ -385,7 +381,7 @@ def share_bar_figure(
 
     Horizontal bars list the first row at the top. ``muted_labels`` (기타/미상) are drawn grey.
     """
-    _require(table, [label_col, count_col, share_col], "table")
+    require_columns(table, [label_col, count_col, share_col], "table")
     labels = [str(v) for v in table[label_col]]
     counts = table[count_col].to_numpy(dtype=float)
     shares = table[share_col].to_numpy(dtype=float)
@@ -437,7 +433,7 @@ def share_pie_figure(
     Zero-count rows are left out of the donut (a zero wedge only adds a stray label); small wedges
     (< 3%) carry no text on the wedge, their numbers stay in the legend.
     """
-    _require(table, [label_col, count_col, share_col], "table")
+    require_columns(table, [label_col, count_col, share_col], "table")
     shown = table[table[count_col] > 0]
     labels = [str(v) for v in shown[label_col]]
     counts = shown[count_col].to_numpy(dtype=float)

@@ -44,6 +44,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.checks import require_columns
+
 from . import config
 from .korean import josa
 
@@ -202,12 +204,6 @@ def parse_client_id(text: Any) -> int:
 
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
 def _grade_order(grade_order: Sequence[str] | None) -> tuple[str, ...]:
@@ -384,8 +380,8 @@ def select_targets(top3: pd.DataFrame, grades: pd.DataFrame, *, category: str, s
     ValueError
         Missing columns, ``size`` not an integer >= 0, empty ``category``.
     """
-    _require(top3, (customer_col, "rank1", "rank1_index", "rank2_index"), "top3")
-    _require(grades, (customer_col, "GRADE"), "grades")
+    require_columns(top3, (customer_col, "rank1", "rank1_index", "rank2_index"), "top3")
+    require_columns(grades, (customer_col, "GRADE"), "grades")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
         raise ValueError(f"size must be an integer >= 0 (0 keeps all), got {size!r}")
     if not isinstance(category, str) or not category.strip():
@@ -828,7 +824,7 @@ def _pattern_texts(patterns: Iterable[str]) -> dict[str, str]:
 
 def _recommendations(edges: pd.DataFrame, n: int, min_lift: float) -> pd.DataFrame:
     """Per anchor category: partners by lift (desc), count (desc), name, as display strings."""
-    _require(edges, ("cat_a", "cat_b", "count", "lift"), "edges")
+    require_columns(edges, ("cat_a", "cat_b", "count", "lift"), "edges")
     both = pd.concat([
         pd.DataFrame({"anchor": edges["cat_a"].astype(str), "partner": edges["cat_b"].astype(str),
                       "count": edges["count"], "lift": edges["lift"]}),
@@ -951,18 +947,18 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
     for name, value in (("n_recent", n_recent), ("n_recommend", n_recommend)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    _require(purchases, ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM"),
+    require_columns(purchases, ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM"),
              "purchases")
-    _require(sessions, ("CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"), "sessions")
-    _require(members, ("CLNT_ID", "CLNT_GENDER", "CLNT_AGE"), "members")
+    require_columns(sessions, ("CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"), "sessions")
+    require_columns(members, ("CLNT_ID", "CLNT_GENDER", "CLNT_AGE"), "members")
     grades = normalise_product("customer_grades", grades)
     segments = normalise_product("customer_segments", segments)
     top3 = normalise_product("preference_top3", top3)
     edges = normalise_product("copurchase_edges", edges)
     offline = offline if offline is not None else _empty_offline()
     survey = survey if survey is not None else _empty_survey()
-    _require(offline, ("CLNT_ID", "STORE_NM", "PURCHASE_DT", "CLAC1_NM", "AMOUNT", "CONSIDER_MIN"), "offline")
-    _require(survey, ("CLNT_ID", "SIGNUP_DT", "FAV_CATEGORY", "REASON", "CHANNEL"), "survey")
+    require_columns(offline, ("CLNT_ID", "STORE_NM", "PURCHASE_DT", "CLAC1_NM", "AMOUNT", "CONSIDER_MIN"), "offline")
+    require_columns(survey, ("CLNT_ID", "SIGNUP_DT", "FAV_CATEGORY", "REASON", "CHANNEL"), "survey")
 
     if customers is not None:
         given = np.asarray(list(customers))
@@ -1157,7 +1153,7 @@ def campaign_targets(targets: pd.DataFrame, book: ProfileBook, dip: DipChoice, *
     """
     from . import smartstore
 
-    _require(targets, ("TARGET_RANK", "CLNT_ID", "TARGET_CATEGORY", "PREF_INDEX"), "targets")
+    require_columns(targets, ("TARGET_RANK", "CLNT_ID", "TARGET_CATEGORY", "PREF_INDEX"), "targets")
     prof = book.table[book.table["CLNT_ID"].isin(targets["CLNT_ID"])]
     merged = targets[["TARGET_RANK", "CLNT_ID", "TARGET_CATEGORY", "PREF_INDEX"]].merge(prof, on="CLNT_ID",
                                                                                        how="left")
@@ -1208,7 +1204,7 @@ CAMPAIGN_VIEW_COLUMNS: dict[str, str] = {
 
 def campaign_view(campaign: pd.DataFrame) -> pd.DataFrame:
     """The campaign list as the report shows it: Korean headers, ids as text (no thousands separators)."""
-    _require(campaign, CAMPAIGN_VIEW_COLUMNS, "campaign")
+    require_columns(campaign, CAMPAIGN_VIEW_COLUMNS, "campaign")
     view = campaign[list(CAMPAIGN_VIEW_COLUMNS)].copy()
     view["CLNT_ID"] = pd.array(view["CLNT_ID"].astype("int64").astype(str).to_numpy(), dtype="str")
     view["POINT_RATE"] = pd.array([NA_TEXT if pd.isna(v) else f"{v:.1%}" for v in view["POINT_RATE"]], dtype="str")

@@ -380,7 +380,7 @@ def test_join_calendar_and_input_errors():
     assert {"holiday", "temp_mean", "rain_mm"} <= set(joined.columns) and len(joined) == len(df)
     with pytest.raises(ValueError, match="no calendar values"):
         F.join_calendar(df, cal.iloc[5:])
-    with pytest.raises(ValueError, match="not found"):
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \[.revenue.\]"):
         F.prepare_series(df.drop(columns="revenue"), calendar=cal)
     with pytest.raises(ValueError, match="future_days"):
         F.prepare_series(df, calendar=cal.iloc[:35], future_days=10)

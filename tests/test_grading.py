@@ -257,7 +257,7 @@ def test_dates_before_start_date_are_refused():
 
 def test_missing_column_is_named():
     frame = tx([(1, "2018-09-01", 1)]).rename(columns={"REVENUE": "PD_BUY_AM"})
-    with pytest.raises(ValueError, match=r"no column\(s\) \['REVENUE'\]"):
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['REVENUE'\]"):
         g.grade_customers(frame, as_of=AS_OF)
 
 
