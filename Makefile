@@ -34,8 +34,12 @@ install: $(STAMP) ## Create/update the virtual environment (.venv); a no-op when
 report: $(STAMP) ## Render the whole report (default: sample synthetic data, 2018-04-01..2018-09-30)
 	$(PY) -m helpers report $(REPORT_ARGS)
 
-test: $(STAMP) ## Run the test suite (unit tests + one end-to-end render on tiny data)
+test: $(STAMP) ## Lint, then run the test suite (unit tests + one end-to-end render on tiny data)
+	$(PY) -m ruff check helpers tests notebooks
 	$(PY) -m pytest -q
+
+lint: $(STAMP) ## Lint the package, tests and notebooks (ruff, configured in pyproject.toml)
+	$(PY) -m ruff check helpers tests notebooks
 
 data: $(STAMP) ## Generate the synthetic data set (SCALE=tiny|sample|full) without rendering
 	$(PY) -m helpers generate --scale $(SCALE) --seed $(SEED)
@@ -46,4 +50,4 @@ bench: $(STAMP) ## Benchmark: full-scale and sample-scale report, wall time and 
 clean: ## Remove rendered reports and caches (keeps generated synthetic data)
 	rm -rf reports/*/ reports/latest data/cache
 
-.PHONY: help install report test data bench clean
+.PHONY: help install report test lint data bench clean

@@ -6,7 +6,7 @@ import tomllib
 
 import yaml
 
-from helpers import config
+from helpers.common import config
 
 CONDA_NAMES = {"python-duckdb": "duckdb"}
 

@@ -1,0 +1,157 @@
+"""The Korean label of every code value and column an analyst can see, in one place.
+
+Chapters, cards and the report's display layer take their words from here; data products keep the codes.
+Add a chapter's labels in its own section below (keeps parallel edits apart).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+# ---------------------------------------------------------------------------------------------
+# Code values of the input tables
+# ---------------------------------------------------------------------------------------------
+GENDER_LABELS: dict[str, str] = {"F": "여성", "M": "남성"}
+DEVICE_LABELS: dict[str, str] = {"mobile": "모바일", "desktop": "데스크톱", "tablet": "태블릿"}
+#: ZON_NM (romanised, as in 05.Session) -> Korean short name.
+REGION_LABELS: dict[str, str] = {
+    "Seoul": "서울", "Gyeonggi-do": "경기", "Busan": "부산", "Gyeongsangnam-do": "경남", "Daegu": "대구",
+    "Incheon": "인천", "Gyeongsangbuk-do": "경북", "Jeollabuk-do": "전북", "Chungcheongnam-do": "충남",
+    "Gwangju": "광주", "Daejeon": "대전", "Jeollanam-do": "전남", "Ulsan": "울산", "Chungcheongbuk-do": "충북",
+    "Gangwon-do": "강원", "Jeju-do": "제주", "Sejong-si": "세종",
+}
+#: CLNT_AGE bands of 04.Custom (10, 20, …, 80).
+AGE_BANDS: tuple[int, ...] = (10, 20, 30, 40, 50, 60, 70, 80)
+
+
+def age_label(band) -> str:
+    """``30`` -> ``"30대"``; missing -> ``"미상"``."""
+    return "미상" if band is None or pd.isna(band) else f"{int(band)}대"
+
+
+#: Behaviour bits of chapter 2 in ``segments.yaml`` bit_order (time, views, searches, price).
+BIT_LABELS: tuple[str, ...] = ("고려시간", "조회수", "검색", "구매단가")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 1 (eda)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+EDA_HEADERS: dict[str, str] = {}
+EDA_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 2 (segments)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+SEGMENTS_HEADERS: dict[str, str] = {}
+SEGMENTS_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 3 (grades)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+GRADES_HEADERS: dict[str, str] = {}
+GRADES_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 4 (demand)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+DEMAND_HEADERS: dict[str, str] = {}
+DEMAND_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 5 (preference)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+PREFERENCE_HEADERS: dict[str, str] = {}
+PREFERENCE_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 6 (services)
+# ---------------------------------------------------------------------------------------------
+#: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
+#: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+SERVICES_HEADERS: dict[str, str] = {}
+SERVICES_KINDS: dict[str, str] = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Column headers of analyst tables
+# ---------------------------------------------------------------------------------------------
+# Columns not listed are shown as they are; the end-to-end test fails on any English header.
+COLUMN_LABELS: dict[str, str] = {
+    # ids and common
+    "CLNT_ID": "고객 ID", "customer": "고객 ID", "category": "상품군", "CLAC1_NM": "상품군", "date": "날짜",
+    "revenue": "매출액", "REVENUE": "매출액", "share": "비율", "SHARE": "비율", "status": "상태", "rank": "순위",
+    "n_lines": "구매 행 수", "n_customers": "고객 수", "CUSTOMERS": "고객 수", "mean": "평균", "method": "방법",
+    "lines": "구매 행 수", "days": "일수", "start": "시작일", "end": "종료일", "source": "출처",
+    # chapter 2
+    "group": "고객군", "is_main": "주 고객군", "categories": "상품군", "n_categories": "상품군 수", "label": "세부 유형",
+    "pattern": "패턴", "pattern_2": "패턴 2", "segment": "세그먼트", "segment_2": "세그먼트 2", "segment_label": "세그먼트",
+    "label_2": "세부 유형 2", "n_groups_scored": "채점 고객군 수", "n_groups_pattern": "패턴 고객군 수",
+    "n_groups_pattern_2": "패턴 2 고객군 수", "tied_bits": "동률 비트", "search": "검색어 입력", "time": "고려 시간",
+    "views": "페이지 조회수", "searches": "검색 횟수", "price": "구매 단가", "revenue_share": "매출 비중",
+    "n_months": "개월 수", "segment_path": "월별 세그먼트", "n_segments": "세그먼트 종류 수", "n_changes": "변경 횟수",
+    "changed": "변경 여부", "modal_segment": "최빈 세그먼트", "overall_segment": "전체 기간 세그먼트",
+    "months_as_overall": "전체와 같은 달 수", "from_segment": "이전 세그먼트", "to_segment": "다음 세그먼트",
+    "majority_pattern": "비트 다수결 패턴", "split": "두 패턴", "segment_status": "상태",
+    # chapter 3
+    "GRADE": "등급", "CUSTOMER_SHARE": "고객 비중", "REVENUE_SHARE": "매출 비중", "REVENUE_PER_CUSTOMER": "1인당 매출",
+    "POINT_RATE": "포인트 적립률", "POINT_COST": "포인트 비용", "DESCRIPTION": "설명", "GOAL": "목표",
+    "ACTIONS": "실행 방안", "MESSAGE": "메시지", "MOVE": "이동", "MOVE_LABEL": "이동", "BUYERS": "재구매 고객 수",
+    "BUYER_SHARE": "재구매 비율", "MEAN_SPEND": "평균 이후 구매액", "MEDIAN_SPEND": "중앙값 이후 구매액",
+    "TOTAL_SPEND": "이후 구매액 합계", "SPEND_SHARE": "이후 구매액 비중", "GRADE_A": "이전 등급", "GRADE_B": "현재 등급",
+    "TOT_PRICE": "총 구매액", "SCORE": "점수", "SCORE_TYPE": "요소", "SCORE_LABEL": "요소",
+    # chapter 5
+    "age_band": "연령대", "gender": "성별", "n_top1": "1순위 고객 수", "top1_share": "1순위 비율",
+    "rank1": "1순위", "rank1_index": "1순위 지수", "rank2": "2순위", "rank2_index": "2순위 지수", "rank3": "3순위",
+    "rank3_index": "3순위 지수", "pref_index": "선호지수", "prior": "사전확률", "posterior": "사후확률",
+    "p_age_given_category": "P(연령대|상품군)", "p_gender_given_category": "P(성별|상품군)",
+    "ln_posterior": "ln 사후확률", "ln_posterior_rounded": "ln 사후확률(반올림)", "shifted": "최솟값 5 이동",
+    "index_report": "선호지수(보고서 방식)", "index_exact": "선호지수(정밀)", "q10": "10%", "q25": "25%", "q50": "중앙값",
+    "q75": "75%", "q90": "90%", "top1_hits": "1순위 적중 수", "top3_hits": "3순위 내 적중 수",
+    # chapter 4 (model names as column headers)
+    "LSTM": "LSTM(기후값 날씨)", "LSTM_oracle": "LSTM(실제 날씨)", "LSTM_1step": "LSTM 1일",
+    "SARIMAX": "SARIMAX(통계모형)", "SeasonalNaive": "계절 나이브", "SeasonalNaive_1step": "계절 나이브 1일",
+    "cutoff": "예측 원점", "val_rmse": "검증 RMSE", "batch_seconds": "학습 시간(초)", "val_loss": "검증 손실",
+    "MASE": "MASE(척도 오차)", "weekday_ko": "요일", "unique_id": "상품군", "bucket": "예측 기간", "model": "모델",
+    "rmse": "RMSE(평균제곱근오차)", "mae": "MAE(평균절대오차)", "mase": "MASE(척도 오차)", "skill": "기술 점수", "span": "예측 길이",
+    "top1_hit_rate": "1순위 적중률", "top3_hit_rate": "3순위 내 적중률", "segment_name": "고객 유형",
+}
+
+
+
+#: Display kind of columns every chapter shares; a chapter's own columns are in its section above.
+COMMON_KINDS: dict[str, str] = {
+    "CLNT_ID": "id", "customer": "id", "SESS_ID": "id", "PD_C": "id",
+    "date": "date", "SESS_DT": "date", "start": "date", "end": "date", "cutoff": "date",
+    "revenue": "krw", "REVENUE": "krw", "share": "pct", "SHARE": "pct",
+    "n_lines": "count", "n_customers": "count", "CUSTOMERS": "count", "lines": "count", "days": "count",
+}
+COLUMN_KINDS: dict[str, str] = {**COMMON_KINDS, **EDA_KINDS, **SEGMENTS_KINDS, **GRADES_KINDS, **DEMAND_KINDS,
+                                **PREFERENCE_KINDS, **SERVICES_KINDS}
+
+COLUMN_LABELS.update({**EDA_HEADERS, **SEGMENTS_HEADERS, **GRADES_HEADERS, **DEMAND_HEADERS, **PREFERENCE_HEADERS,
+                      **SERVICES_HEADERS})
+
+
+def korean_headers(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with columns (and index names) renamed to Korean where a label is known."""
+    out = df.rename(columns=lambda c: COLUMN_LABELS.get(c, c) if isinstance(c, str) else c)
+    out.index.names = [COLUMN_LABELS.get(n, n) if isinstance(n, str) else n for n in out.index.names]
+    if out.columns.name in COLUMN_LABELS:
+        out.columns.name = COLUMN_LABELS[out.columns.name]
+    return out
+
+

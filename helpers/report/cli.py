@@ -1,0 +1,63 @@
+"""Command line: ``python -m helpers report|generate|profile|scan|bench``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from helpers.common import config
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--start", default=config.DEFAULT_START, help="first day of the window (YYYY-MM-DD)")
+    p.add_argument("--end", default=config.DEFAULT_END, help="last day of the window, inclusive (YYYY-MM-DD)")
+    p.add_argument("--data-dir", default=None, help="folder with the six L.Point CSVs (default: synthetic data)")
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
+    p.add_argument("--scale", default=config.DEFAULT_SCALE, choices=config.SCALES,
+                   help="synthetic data size when no --data-dir is given")
+    p.add_argument("--params", default=None, help="YAML file with chapter parameters")
+    p.add_argument("--output-root", default=str(config.REPORTS_DIR), help="where <start>_<end>/ is written")
+    p.add_argument("--only", nargs="*", default=None, help="run only notebooks whose name starts with these")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _report_args(sub.add_parser("report", help="render the whole report"))
+    g = sub.add_parser("generate", help="write synthetic data in the real L.Point format")
+    g.add_argument("--scale", default=config.DEFAULT_SCALE, choices=config.SCALES)
+    g.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
+    g.add_argument("--start", default=config.DEFAULT_START)
+    g.add_argument("--end", default=config.DEFAULT_END)
+    pr = sub.add_parser("profile", help="print a customer's profile card as text")
+    pr.add_argument("client_id")
+    pr.add_argument("--report-dir", default=str(config.REPORTS_DIR / "latest"))
+    sc = sub.add_parser("scan", help="smart-store entrance scan: welcome coupons for a customer id")
+    sc.add_argument("client_id")
+    sc.add_argument("--report-dir", default=str(config.REPORTS_DIR / "latest"))
+    b = sub.add_parser("bench", help="time and measure the report at full and sample scale")
+    b.add_argument("--scales", nargs="*", default=["sample", "full"], choices=config.SCALES)
+    b.add_argument("--start", default=config.DEFAULT_START)
+    b.add_argument("--end", default=config.DEFAULT_END)
+    args = parser.parse_args(argv)
+
+    if args.command == "report":
+        from helpers.report.runner import main_report
+        return main_report(args)
+    if args.command == "generate":
+        from helpers.common.errors import DataError
+        from helpers.data.loader import synthetic_dir
+        try:
+            folder, label = synthetic_dir(scale=args.scale, seed=args.seed, start_date=args.start,
+                                          end_date=args.end)
+        except DataError as exc:
+            print(f"ERROR: {exc}", file=sys.stderr)
+            return 2
+        print(f"{label}: {folder}")
+        return 0
+    if args.command in ("profile", "scan"):
+        from helpers.report import services_cli
+        return services_cli.main(args)
+    if args.command == "bench":
+        from helpers.report.bench import main as bench_main
+        return bench_main(args)
+    return 2

@@ -1,0 +1,619 @@
+"""Tests of helpers.chapters.segments.compute (chapter 2, behaviour-based segmentation).
+
+Expected values are worked out by hand in the comments next to them.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from helpers.chapters.segments import compute as sg
+from helpers.common import config
+
+X, Y, Z, W = "여성의류", "건강식품", "가구", "패션잡화"  # Z is never a main category in these tests
+COLUMNS = ["CLNT_ID", "SESS_ID", "AGE_GENDER", "CLAC1_NM", "TOT_SESS_HR_V", "TOT_PAG_VIEW_CT", "SEARCH_CNT",
+           "PD_BUY_AM", "REVENUE", "SESS_DT"]
+
+
+def frame(rows) -> pd.DataFrame:
+    """Purchase lines from (customer, session, group, category, time, views, searches, price, date) tuples."""
+    df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "REVENUE"])
+    df["CLNT_ID"] = df["CLNT_ID"].astype("int64")
+    df["SESS_ID"] = df["SESS_ID"].astype("int64")
+    df["AGE_GENDER"] = df["AGE_GENDER"].astype("str")
+    df["CLAC1_NM"] = df["CLAC1_NM"].astype("str")
+    for col in ("TOT_SESS_HR_V", "TOT_PAG_VIEW_CT", "PD_BUY_AM"):
+        df[col] = df[col].astype("float64")
+    df["SEARCH_CNT"] = df["SEARCH_CNT"].astype("int64")
+    df["REVENUE"] = df["PD_BUY_AM"]  # quantity 1 everywhere
+    df["SESS_DT"] = pd.to_datetime(df["SESS_DT"])
+    return df[COLUMNS]
+
+
+@pytest.fixture
+def lines() -> pd.DataFrame:
+    """Two scored groups, one too small, two main categories X, Y and one other (Z)."""
+    nan = np.nan
+    return frame([
+        # 20F: X (2 lines), Y, Z
+        (1, 1, "20F", X, 100, 10, 1, 1000, "2018-04-02"),
+        (1, 2, "20F", X, 200, 30, 3, 3000, "2018-04-03"),
+        (2, 3, "20F", Y, 50, 5, 0, 500, "2018-04-04"),
+        (3, 4, "20F", Z, 90, 15, 2, 800, "2018-04-05"),
+        # 30M: X, Y (2 lines, one with no session time)
+        (4, 1, "30M", X, 300, 40, 0, 5000, "2018-04-02"),
+        (5, 2, "30M", Y, 100, 20, 4, 100, "2018-04-03"),
+        (5, 3, "30M", Y, nan, 20, 2, 300, "2018-04-04"),
+        # 40F: one customer only -> below min_customers=2, never scored (its extreme values must not leak)
+        (6, 1, "40F", X, 99999, 999, 99, 999999, "2018-04-05"),
+    ])
+
+
+def behaviour_of(lines, **kw):
+    return sg.behaviour_table(lines, groups=["20F", "30M"], categories=[X, Y], **kw)
+
+
+def cell(table, group, category, variable):
+    match = table[(table["group"] == group) & (table["category"] == category) & (table["variable"] == variable)]
+    assert len(match) == 1
+    return match.iloc[0]
+
+
+def group_patterns_frame(category_patterns: dict[str, list[str]]) -> pd.DataFrame:
+    """A group_patterns-shaped frame: category -> list of the groups' patterns (None = unscored)."""
+    rows = [(f"g{i}", cat, p) for cat, patterns in category_patterns.items() for i, p in enumerate(patterns)]
+    out = pd.DataFrame(rows, columns=["group", "category", "pattern"])
+    out["pattern"] = out["pattern"].astype("str")
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Rules (segments.yaml)
+# ------------------------------------------------------------------------------------------
+def test_map_covers_all_16_patterns_once_and_follows_the_rule():
+    rules = sg.load_segment_rules()
+    table = rules.map_frame()
+    assert sorted(table["pattern"]) == [format(i, "04b") for i in range(16)]
+    assert table["pattern"].is_unique
+    for row in table.itertuples():
+        time_bit, views_bit, _, price_bit = (int(b) for b in row.pattern)
+        expected = "꼼꼼이" if time_bit and views_bit else "매니아" if price_bit else "털털이"
+        assert row.segment == expected, row.pattern
+        assert rules.segment_of(row.pattern) == expected
+    assert rules.segments == ("꼼꼼이", "매니아", "털털이")
+
+
+def test_report_sub_type_labels():
+    rules = sg.load_segment_rules()
+    assert {p: rules.label_of(p) for p in ("1101", "1111", "0011", "0000", "0010")} == {
+        "1101": "덜 꼼꼼이", "1111": "더 꼼꼼이", "0011": "매니아", "0000": "더 털털이", "0010": "덜 털털이"}
+    assert rules.label_of("0100") == "털털이"  # unnamed in the report -> the segment name
+    assert rules.pattern_search["0010"] == "검색어 입력 有" and rules.pattern_search["1101"] == "검색어 입력 無"
+
+
+def _raw_rules():
+    return yaml.safe_load((config.RESOURCES_DIR / "segments.yaml").read_text(encoding="utf-8"))
+
+
+def test_rules_validation_rejects_duplicates_gaps_and_unquoted_patterns():
+    raw = _raw_rules()
+    assert sg.parse_segment_rules(raw).segment_of("0011") == "매니아"
+
+    duplicated = copy.deepcopy(raw)
+    duplicated["patterns"][1]["pattern"] = "0000"  # 0000 twice, 0001 missing
+    with pytest.raises(ValueError, match=r"exactly once.*0000.*0001"):
+        sg.parse_segment_rules(duplicated)
+
+    missing = copy.deepcopy(raw)
+    missing["patterns"] = missing["patterns"][:-1]
+    with pytest.raises(ValueError, match="1111"):
+        sg.parse_segment_rules(missing)
+
+    unquoted = yaml.safe_load(yaml.safe_dump(raw).replace("pattern: '0011'", "pattern: 0011"))
+    with pytest.raises(ValueError, match="quote"):
+        sg.parse_segment_rules(unquoted)
+
+    unknown = copy.deepcopy(raw)
+    unknown["patterns"][0]["segment"] = "알뜰이"
+    with pytest.raises(ValueError, match="알뜰이"):
+        sg.parse_segment_rules(unknown)
+
+    no_playbook = copy.deepcopy(raw)
+    del no_playbook["segments"][0]["playbook"]
+    with pytest.raises(ValueError, match="playbook"):
+        sg.parse_segment_rules(no_playbook)
+
+
+def test_playbooks_are_the_reports_texts():
+    assert [item["title"] for item in sg.playbook("꼼꼼이")] == ["비교쟁이 소비자를 타겟팅하자", "고민쟁이 소비자를 타겟팅하자"]
+    assert [item["title"] for item in sg.playbook("매니아")] == ["재구매 욕구를 타겟팅하자", "소비자의 지인도 타겟팅하자"]
+    assert [item["title"] for item in sg.playbook("털털이")] == ["저렴이를 활용하여 타겟팅하자", "귀차니즘 소비자를 타겟팅하자"]
+    assert any("1.5%" in p for item in sg.playbook("매니아") for p in item["points"])
+    text = sg.playbook_text("털털이")
+    assert text.startswith("**털털이 공략법**") and "2+1, 1+1" in text
+    with pytest.raises(ValueError, match="꼼꼼이"):
+        sg.playbook("알뜰이")
+
+
+# ------------------------------------------------------------------------------------------
+# Main groups and categories
+# ------------------------------------------------------------------------------------------
+def test_main_groups_min_size_guard_and_top_n(lines):
+    groups = sg.main_groups(lines, n_groups=7, min_customers=2)
+    # 20F: customers 1, 2, 3; 30M: 4, 5; 40F: 6 only
+    assert groups[["group", "n_customers", "n_lines"]].values.tolist() == [["20F", 3, 4], ["30M", 2, 3], ["40F", 1, 1]]
+    assert groups["status"].tolist() == ["main", "main", "below_min_customers"]
+    assert groups["is_main"].tolist() == [True, True, False]
+
+    top1 = sg.main_groups(lines, n_groups=1, min_customers=1)
+    assert top1["status"].tolist() == ["main", "outside_top_n", "outside_top_n"]
+
+    with pytest.raises(ValueError, match="min_customers"):
+        sg.main_groups(lines, min_customers=4)
+    with pytest.raises(ValueError, match="n_groups"):
+        sg.main_groups(lines, n_groups=0)
+
+
+def test_small_group_is_never_scored(lines):
+    result = sg.segment_customers(lines, n_groups=7, min_customers=2, n_categories=2)
+    assert set(result.behaviour["group"]) == {"20F", "30M"}
+    assert set(result.group_patterns["group"]) == {"20F", "30M"}
+    # 40F's extreme X line is in no mean: 20F/30M X means below are unchanged by it
+    assert cell(result.behaviour, "30M", X, "time")["mean"] == 300
+
+
+def test_main_categories_top_n_and_given_list(lines):
+    cats = sg.main_categories(lines, n_categories=2)
+    assert cats["category"].tolist() == [X, Y]  # X: 4 lines, Y: 3, Z: 1
+    assert cats["n_lines"].tolist() == [4, 3]
+    assert cats["share"].tolist() == pytest.approx([4 / 8, 3 / 8])
+    given = sg.main_categories(lines, categories=[Y, Z])
+    assert given["category"].tolist() == [Y, Z] and given["rank"].tolist() == [2, 3]
+    with pytest.raises(ValueError, match="신발"):
+        sg.main_categories(lines, categories=[X, "신발"])
+
+
+# ------------------------------------------------------------------------------------------
+# Means, differences and bits
+# ------------------------------------------------------------------------------------------
+def test_group_category_means_against_group_mean(lines):
+    table = behaviour_of(lines)
+    assert len(table) == 2 * 2 * 4
+    assert table["variable"].tolist()[:4] == ["time", "views", "searches", "price"]
+    # 20F over all its 4 lines (X, X, Y, Z): time (100+200+50+90)/4 = 110, views 60/4 = 15,
+    # searches 6/4 = 1.5, price 5300/4 = 1325
+    x_time = cell(table, "20F", X, "time")
+    assert (x_time["mean"], x_time["group_mean"], x_time["diff"], x_time["bit"]) == (150, 110, 40, 1)
+    assert x_time["rel_diff"] == pytest.approx(40 / 110)
+    assert cell(table, "20F", X, "price")["mean"] == 2000 and cell(table, "20F", X, "price")["group_mean"] == 1325
+    assert cell(table, "20F", Y, "searches")[["mean", "bit"]].tolist() == [0, 0]
+    # 30M: time over the 2 non-missing values (300+100)/2 = 200; views (40+20+20)/3 = 26.67
+    y_time = cell(table, "30M", Y, "time")
+    assert (y_time["n_lines"], y_time["n"], y_time["mean"], y_time["group_mean"], y_time["group_n"]) == (2, 1, 100, 200, 2)
+    assert cell(table, "30M", Y, "views")["group_mean"] == pytest.approx(80 / 3)
+    # Y searches (4+2)/2 = 3 > 2 -> 1; Y price (100+300)/2 = 200 < 1800 -> 0
+    assert cell(table, "30M", Y, "searches")[["mean", "group_mean", "bit"]].tolist() == [3, 2, 1]
+    assert cell(table, "30M", Y, "price")[["mean", "group_mean", "bit"]].tolist() == [200, 1800, 0]
+
+
+def test_wide_table_has_the_reports_average_column(lines):
+    wide = sg.behaviour_wide(behaviour_of(lines), "time")
+    assert wide.columns.tolist() == [X, Y, "평균"]
+    assert wide.loc["20F"].tolist() == [150, 50, 110]
+    assert wide.loc["30M"].tolist() == [300, 100, 200]
+    bits = sg.behaviour_wide(behaviour_of(lines), "searches", value="bit")
+    assert bits.loc["30M"].tolist() == [0, 1]
+
+
+def test_equal_to_group_mean_is_zero_and_empty_cell_is_na():
+    one = frame([
+        (1, 1, "20F", X, 100, 10, 1, 1000, "2018-04-02"),
+        (2, 1, "30M", X, 100, 10, 1, 1000, "2018-04-02"),
+        (3, 2, "30M", Y, 100, 10, 1, 1000, "2018-04-02"),
+    ])
+    table = sg.behaviour_table(one, groups=["20F", "30M"], categories=[X, Y])
+    # 20F buys only X: its X mean equals its overall mean -> 0, never 1
+    assert cell(table, "20F", X, "time")["bit"] == 0
+    empty = cell(table, "20F", Y, "time")
+    assert empty["n_lines"] == 0 and np.isnan(empty["mean"]) and pd.isna(empty["bit"])
+    patterns = sg.group_patterns(table)
+    status = patterns.set_index(["group", "category"])["status"]
+    assert status[("20F", Y)] == "no_purchases" and status[("20F", X)] == "scored"
+
+
+def test_session_weighting_counts_each_session_once():
+    # One session with three X lines, one with a Y line.
+    data = frame([
+        (1, 1, "20F", X, 100, 10, 1, 10, "2018-04-02"),
+        (1, 1, "20F", X, 100, 10, 1, 20, "2018-04-02"),
+        (1, 1, "20F", X, 100, 10, 1, 30, "2018-04-02"),
+        (1, 2, "20F", Y, 400, 50, 5, 40, "2018-04-03"),
+    ])
+    by_line = sg.behaviour_table(data, groups=["20F"], categories=[X, Y])
+    by_session = sg.behaviour_table(data, groups=["20F"], categories=[X, Y], weight="session")
+    # lines: time (3*100 + 400)/4 = 175; sessions: (100 + 400)/2 = 250
+    assert cell(by_line, "20F", X, "time")["group_mean"] == 175
+    assert cell(by_session, "20F", X, "time")["group_mean"] == 250
+    # price: lines (10+20+30+40)/4 = 25; sessions: session 1 mean 20, session 2 40 -> 30
+    assert cell(by_session, "20F", X, "price")[["mean", "group_mean", "n_lines"]].tolist() == [20, 30, 1]
+    with pytest.raises(ValueError, match="weight"):
+        sg.behaviour_table(data, groups=["20F"], categories=[X], weight="visit")
+
+
+# ------------------------------------------------------------------------------------------
+# Patterns
+# ------------------------------------------------------------------------------------------
+def test_patterns_by_hand(lines):
+    patterns = sg.group_patterns(behaviour_of(lines)).set_index(["group", "category"])
+    # 20F X: 150>110, 20>15, 2>1.5, 2000>1325; 20F Y: all below
+    # 30M X: 300>200, 40>26.7, 0<2, 5000>1800; 30M Y: 100<200, 20<26.7, 3>2, 200<1800
+    assert patterns["pattern"].to_dict() == {("20F", X): "1111", ("20F", Y): "0000",
+                                             ("30M", X): "1101", ("30M", Y): "0010"}
+    assert patterns.loc[("30M", X), "segment"] == "꼼꼼이" and patterns.loc[("30M", Y), "label"] == "덜 털털이"
+
+
+def test_even_split_shows_both_patterns(lines):
+    cats = sg.category_patterns(sg.group_patterns(behaviour_of(lines))).set_index("category")
+    # X: one group 1111, one 1101 -> tied; per-bit majority: searches 1 of 2 -> tie -> 0 -> 1101
+    assert cats.loc[X, ["majority_pattern", "tied_bits", "pattern", "pattern_2", "split"]].tolist() == [
+        "1101", "searches", "1101", "1111", True]
+    assert cats.loc[X, ["segment", "segment_2", "segment_label"]].tolist() == ["꼼꼼이", "꼼꼼이", "꼼꼼이"]
+    # Y: 0000 vs 0010 -> both, 0000 first (it is the per-bit majority); as the report's 유아동의류
+    assert cats.loc[Y, ["pattern", "pattern_2", "n_groups_pattern", "n_groups_pattern_2"]].tolist() == [
+        "0000", "0010", 1, 1]
+    assert cats.loc[Y, "label"] == "더 털털이" and cats.loc[Y, "label_2"] == "덜 털털이"
+
+
+def test_majority_and_split_rules_on_seven_groups():
+    cats = sg.category_patterns(group_patterns_frame({
+        # 3 x 1101, 3 x 1111, 1 x 0011: top two tied -> both. Bits: time 6/7, views 6/7,
+        # searches 3+1 = 4/7, price 7/7 -> majority 1111, so 1111 comes first (Hamming 0).
+        "split": ["1101"] * 3 + ["1111"] * 3 + ["0011"],
+        # 4 x 0011, 3 x 1111: no tie -> per-bit majority: time 3/7 -> 0, views 0, searches 1, price 1
+        "clear": ["0011"] * 4 + ["1111"] * 3,
+        # 2 x 0000, 2 x 0010, 2 x 1000, 1 x 1111: three tied at the top -> no split, per-bit majority
+        # time 3/7 -> 0, views 1/7 -> 0, searches 3/7 -> 0, price 1/7 -> 0 -> 0000
+        "three_way": ["0000"] * 2 + ["0010"] * 2 + ["1000"] * 2 + ["1111"],
+        # all different: the per-bit majority (1100) may be held by no group
+        "scattered": ["1110", "1101", "1000", "0100", "1111", "0000", "0101"],
+        "unscored": [None] * 7,
+    })).set_index("category")
+    assert cats.loc["split", ["pattern", "pattern_2", "split", "majority_pattern"]].tolist() == [
+        "1111", "1101", True, "1111"]
+    assert cats.loc["split", ["n_groups_pattern", "n_groups_pattern_2"]].tolist() == [3, 3]
+    assert cats.loc["clear", ["pattern", "split", "n_groups_pattern"]].tolist() == ["0011", False, 4]
+    assert pd.isna(cats.loc["clear", "pattern_2"]) and cats.loc["clear", "segment"] == "매니아"
+    assert cats.loc["three_way", ["pattern", "split"]].tolist() == ["0000", False]
+    # scattered: time 1,1,1,0,1,0,0 = 4/7 -> 1; views 1,1,0,1,1,0,1 = 5/7 -> 1;
+    # searches 1,0,0,0,1,0,0 = 2/7 -> 0; price 0,1,0,0,1,0,1 = 3/7 -> 0 -> 1100, held by no group
+    assert cats.loc["scattered", ["pattern", "n_groups_pattern"]].tolist() == ["1100", 0]
+    assert cats.loc["unscored", "status"] == "no_scored_groups" and pd.isna(cats.loc["unscored", "pattern"])
+    assert cats.loc["unscored", "n_groups_scored"] == 0
+
+
+def test_split_tolerance_and_mixed_segment_label():
+    gp = group_patterns_frame({"c": ["0011"] * 4 + ["1101"] * 3})
+    assert not sg.category_patterns(gp)["split"].iloc[0]
+    loose = sg.category_patterns(gp, split_tolerance=1).iloc[0]
+    assert (loose["split"], loose["pattern"], loose["pattern_2"]) == (True, "0011", "1101")
+    assert loose["segment_label"] == "매니아/꼼꼼이" and loose["segment"] == "매니아"
+    with pytest.raises(ValueError, match="split_tolerance"):
+        sg.category_patterns(gp, split_tolerance=-1)
+
+
+def test_segment_table_lists_split_categories_under_both(lines):
+    cats = sg.category_patterns(sg.group_patterns(behaviour_of(lines)))
+    table = sg.segment_table(cats)
+    assert table[["segment", "pattern", "label", "categories"]].values.tolist() == [
+        ["꼼꼼이", "1101", "덜 꼼꼼이", f"{X}*"],
+        ["꼼꼼이", "1111", "더 꼼꼼이", f"{X}*"],
+        ["털털이", "0000", "더 털털이", f"{Y}*"],
+        ["털털이", "0010", "덜 털털이", f"{Y}*"],
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# Customers
+# ------------------------------------------------------------------------------------------
+@pytest.fixture
+def hand_patterns() -> pd.DataFrame:
+    """Category map by hand: X 꼼꼼이 (1101), Y 털털이 (0000), W main but unscored."""
+    return pd.DataFrame({"category": [X, Y, W], "pattern": ["1101", "0000", None],
+                         "segment": ["꼼꼼이", "털털이", None], "label": ["덜 꼼꼼이", "더 털털이", None]})
+
+
+@pytest.fixture
+def spend() -> pd.DataFrame:
+    nan = np.nan
+    rows = [  # customer, category, revenue
+        (1, X, 3000), (1, Y, 500),   # X -> 꼼꼼이, share 3000/3500
+        (2, Y, 1000), (2, Z, 5000),  # Z not main -> NA
+        (3, Y, 700),                 # no demographics: still 털털이 (segment comes from the category)
+        (4, X, 100), (4, Y, 100),    # tie between main categories -> by name: 건강식품 (Y) < 여성의류 (X)
+        (5, X, 0),                   # no revenue
+        (6, W, 200),                 # main but unscored
+        (7, Z, 100), (7, X, 100),    # tie: main first (X) although 가구 (Z) sorts before 여성의류
+        (8, None, 300),              # no category
+        (9, X, nan), (9, Y, 50),     # NaN revenue counts as 0 -> Y
+    ]
+    df = pd.DataFrame(rows, columns=["CLNT_ID", "CLAC1_NM", "REVENUE"])
+    df["CLAC1_NM"] = df["CLAC1_NM"].astype("str")
+    df["AGE_GENDER"] = pd.Series(["20F"] * len(df), dtype="str").where(df["CLNT_ID"] != 3)
+    return df
+
+
+def test_customer_segment_is_the_top_spend_categorys(spend, hand_patterns):
+    out = sg.customer_segments(spend, hand_patterns).set_index("CLNT_ID")
+    assert out.index.tolist() == list(range(1, 10))
+    assert out["status"].to_dict() == {
+        1: "ok", 2: "top_category_not_main", 3: "ok", 4: "ok", 5: "no_revenue", 6: "category_not_scored",
+        7: "ok", 8: "no_category", 9: "ok"}
+    assert out["top_category"].tolist()[:4] == [X, Z, Y, Y]
+    assert out["segment"].fillna("NA").tolist() == ["꼼꼼이", "NA", "털털이", "털털이", "NA", "NA", "꼼꼼이", "NA", "털털이"]
+    assert out.loc[1, "top_share"] == pytest.approx(3000 / 3500)
+    assert out.loc[1, ["top_revenue", "total_revenue", "pattern", "label"]].tolist() == [3000, 3500, "1101", "덜 꼼꼼이"]
+    assert out.loc[7, "top_category"] == X
+    assert pd.isna(out.loc[8, "total_revenue"])
+
+
+def test_segment_sizes(spend, hand_patterns):
+    sizes = sg.segment_sizes(sg.customer_segments(spend, hand_patterns))
+    # 꼼꼼이: 1, 7; 매니아: none; 털털이: 3, 4, 9; 미분류: 2, 5, 6, 8 (9 customers)
+    assert sizes["segment"].tolist() == ["꼼꼼이", "매니아", "털털이", "미분류"]
+    assert sizes["n_customers"].tolist() == [2, 0, 3, 4]
+    # revenue: 3500 + 200; 0; 700 + 200 + 50; 6000 + 0 + 200 + 0 (customer 8 has no category)
+    assert sizes["revenue"].tolist() == [3700, 0, 950, 6200]
+    assert sizes["share"].tolist() == pytest.approx([2 / 9, 0, 3 / 9, 4 / 9])
+    assert sizes["revenue_share"].sum() == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------------------------------
+# Contract: names, mutation, errors
+# ------------------------------------------------------------------------------------------
+RENAMED = {"CLNT_ID": "cust", "SESS_ID": "visit", "AGE_GENDER": "demo", "CLAC1_NM": "cat", "TOT_SESS_HR_V": "secs",
+           "TOT_PAG_VIEW_CT": "pages", "SEARCH_CNT": "queries", "PD_BUY_AM": "unit_price", "REVENUE": "paid",
+           "SESS_DT": "day"}
+NAME_ARGS = dict(customer_col="cust", session_col="visit", group_col="demo", category_col="cat", time_col="secs",
+                 views_col="pages", search_col="queries", price_col="unit_price", revenue_col="paid")
+
+
+def test_non_default_column_names(lines):
+    default = sg.segment_customers(lines, min_customers=2, n_categories=2)
+    renamed = sg.segment_customers(lines.rename(columns=RENAMED), min_customers=2, n_categories=2, **NAME_ARGS)
+    pd.testing.assert_frame_equal(default.behaviour, renamed.behaviour)
+    pd.testing.assert_frame_equal(default.category_patterns, renamed.category_patterns)
+    pd.testing.assert_frame_equal(default.customers.rename(columns={"CLNT_ID": "cust"}), renamed.customers)
+    stab_args = {k: v for k, v in NAME_ARGS.items()}
+    monthly = sg.segment_stability(lines.rename(columns=RENAMED), groups=["20F", "30M"], categories=[X, Y],
+                                   date_col="day", **stab_args)
+    assert "cust" in monthly.monthly_customers.columns
+
+
+def test_input_not_mutated(lines):
+    before = lines.copy(deep=True)
+    result = sg.segment_customers(lines, min_customers=2, n_categories=2, weight="session")
+    sg.segment_stability(lines, groups=result.groups, categories=result.categories,
+                         overall=result.category_patterns, customer_map="overall")
+    pd.testing.assert_frame_equal(lines, before)
+
+
+@pytest.mark.parametrize("column, argument", [("SEARCH_CNT", "search_col"), ("AGE_GENDER", "group_col"),
+                                              ("CLAC1_NM", "category_col"), ("REVENUE", "revenue_col")])
+def test_missing_column_is_named(lines, column, argument):
+    with pytest.raises(ValueError, match=f"'{column}' \\({argument}\\)"):
+        sg.segment_customers(lines.drop(columns=column), min_customers=2)
+
+
+def test_bad_types_are_refused(lines):
+    text_time = lines.assign(TOT_SESS_HR_V=lines["TOT_SESS_HR_V"].astype("str"))
+    with pytest.raises(ValueError, match="TOT_SESS_HR_V.*numeric"):
+        behaviour_of(text_time)
+    with pytest.raises(ValueError, match="SESS_DT.*datetime"):
+        sg.monthly_category_patterns(lines.assign(SESS_DT=lines["SESS_DT"].astype("str")),
+                                     groups=["20F"], categories=[X])
+    with pytest.raises(TypeError):
+        sg.main_groups([1, 2, 3])
+
+
+# ------------------------------------------------------------------------------------------
+# Stability (beyond the report)
+# ------------------------------------------------------------------------------------------
+@pytest.fixture
+def two_months() -> pd.DataFrame:
+    """Per group one X line and one Y line a month; customer a buys X, b buys Y (same people both months).
+
+    With one line each, X's bit is (x > y) and Y's is (y > x):
+    April: X time 200>100, views 20>10, searches 1<3, price 5000>1000 -> X 1101 꼼꼼이, Y 0010 털털이.
+    May:   X time 50<100, views 5<10, searches 4>1, price 9000>1000   -> X 0011 매니아, Y 1100 꼼꼼이.
+    """
+    rows = []
+    for group, a, b in (("20F", 11, 12), ("30M", 21, 22)):
+        rows += [(a, 1, group, X, 200, 20, 1, 5000, "2018-04-10"), (b, 2, group, Y, 100, 10, 3, 1000, "2018-04-11"),
+                 (a, 3, group, X, 50, 5, 4, 9000, "2018-05-10"), (b, 4, group, Y, 100, 10, 1, 1000, "2018-05-11")]
+    # customer 13 (20F) buys the same X line in April only: means and bits unchanged, no month pair
+    rows.append((13, 5, "20F", X, 200, 20, 1, 5000, "2018-04-12"))
+    return frame(rows)
+
+
+def test_monthly_patterns_and_changing_categories(two_months):
+    result = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
+    monthly = result.monthly_patterns
+    assert monthly["month"].astype(str).tolist() == ["2018-04", "2018-04", "2018-05", "2018-05"]
+    assert monthly["pattern"].tolist() == ["1101", "0010", "0011", "1100"]
+    assert monthly["segment"].tolist() == ["꼼꼼이", "털털이", "매니아", "꼼꼼이"]
+    assert monthly["n_lines"].tolist() == [3, 2, 2, 2]
+    changes = result.category_changes.set_index("category")
+    assert changes.loc[X, ["segment_path", "n_changes", "changed"]].tolist() == ["꼼꼼이→매니아", 1, True]
+    assert changes.loc[Y, "segment_path"] == "털털이→꼼꼼이"
+
+
+def test_customer_transitions(two_months):
+    result = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
+    per_month = result.monthly_customers.set_index(["CLNT_ID", "month"])["segment"]
+    assert per_month[(11, pd.Period("2018-04", "M"))] == "꼼꼼이"
+    assert per_month[(11, pd.Period("2018-05", "M"))] == "매니아"
+    assert len(result.monthly_customers) == 9  # 4 customers x 2 months + customer 13 in April
+    # a-customers 꼼꼼이 -> 매니아 (2), b-customers 털털이 -> 꼼꼼이 (2); customer 13 has no May
+    assert result.transitions[["from_segment", "to_segment", "n_customers", "share", "stayed"]].values.tolist() == [
+        ["꼼꼼이", "매니아", 2, 1.0, False], ["털털이", "꼼꼼이", 2, 1.0, False]]
+    matrix = sg.transition_matrix(result.transitions)
+    assert matrix.loc["꼼꼼이", "매니아"] == 2 and matrix.loc["털털이", "꼼꼼이"] == 2 and matrix.values.sum() == 4
+    by_month = sg.segment_transitions(result.monthly_customers, by_month=True)
+    assert by_month["from_month"].astype(str).unique().tolist() == ["2018-04"]
+
+
+def test_fixed_category_map_isolates_customer_moves(two_months, hand_patterns):
+    # With the category map fixed, a-customers stay on X (꼼꼼이) and b-customers on Y (털털이).
+    monthly = sg.monthly_customer_segments(two_months, hand_patterns)
+    transitions = sg.segment_transitions(monthly)
+    assert transitions[["from_segment", "to_segment", "n_customers", "stayed"]].values.tolist() == [
+        ["꼼꼼이", "꼼꼼이", 2, True], ["털털이", "털털이", 2, True]]
+    changes = sg.category_stability(sg.monthly_category_patterns(two_months, groups=["20F", "30M"], categories=[X, Y]))
+    assert sg.describe_stability(changes, transitions) == (
+        "주요 상품군 2개 중 2개(여성의류, 건강식품)의 세그먼트가 월에 따라 바뀌었습니다; "
+        "연속한 두 달에 모두 구매한 고객의 월간 이동 4건 중 100.0%가 같은 세그먼트에 머물렀습니다.")
+
+
+def test_gap_months_make_no_pair():
+    rows = [(1, 1, "20F", X, 200, 20, 1, 5000, "2018-04-10"), (1, 2, "20F", X, 100, 20, 1, 5000, "2018-06-10"),
+            (2, 3, "20F", Y, 100, 10, 3, 1000, "2018-04-10")]
+    monthly = sg.monthly_customer_segments(frame(rows), pd.DataFrame(
+        {"category": [X, Y], "pattern": ["1101", "0000"], "segment": ["꼼꼼이", "털털이"], "label": [None, None]}))
+    assert len(sg.segment_transitions(monthly)) == 0
+
+
+# ------------------------------------------------------------------------------------------
+# Planted recovery
+# ------------------------------------------------------------------------------------------
+PLANTED = {  # category -> pattern per main group (7 groups); two split as the report's
+    "여성의류": ["1101"] * 7, "패션잡화": ["1101"] * 7, "건강식품": ["1111"] * 7, "화장품/뷰티케어": ["0011"] * 7,
+    "남성의류": ["0000"] * 7, "속옷/양말/홈웨어": ["0000"] * 7, "출산/육아용품": ["0000"] * 7, "퍼스널케어": ["0010"] * 7,
+    "스포츠패션": ["1101"] * 3 + ["1111"] * 3 + ["0011"],
+    "유아동의류": ["0000"] * 3 + ["0010"] * 3 + ["1000"],
+}
+MAIN_GROUPS = ["20F", "20M", "30F", "30M", "40F", "40M", "50F"]
+
+
+def planted_frame(seed: int = 7) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Lines with multiplicative effects: bit 1 -> x1.6, bit 0 -> x0.6 of the group's own base level.
+
+    Each customer buys 1-3 lines in one category over April and May; group bases differ by up to 2x, so
+    only a comparison with the group's *own* mean recovers the bits. A small group (60M, 5 customers)
+    and a small category (기타) are present but must not be scored."""
+    rng = np.random.default_rng(seed)
+    base = {"time": 600.0, "views": 40.0, "searches": 2.0, "price": 30000.0}
+    rows, truth, customer = [], {}, 0
+    for g_index, group in enumerate(MAIN_GROUPS + ["60M"]):
+        level = 0.7 + 0.2 * g_index
+        categories = list(PLANTED) + ["기타"] if group != "60M" else ["기타"]
+        for category in categories:
+            pattern = PLANTED[category][g_index] if category in PLANTED else "0101"
+            n_customers = 30 if category in PLANTED else 3
+            if group == "60M":
+                n_customers = 5
+            for _ in range(n_customers):
+                customer += 1
+                truth[customer] = category
+                for _line in range(int(rng.integers(1, 4))):
+                    effect = {v: (1.6 if b == "1" else 0.6) for v, b in zip(sg.VARIABLES, pattern)}
+                    noise = rng.lognormal(0.0, 0.2, size=4)
+                    rows.append((customer, int(rng.integers(1, 10**6)), group, category,
+                                 base["time"] * level * effect["time"] * noise[0],
+                                 base["views"] * level * effect["views"] * noise[1],
+                                 int(round(base["searches"] * level * effect["searches"] * noise[2] * 10)),
+                                 base["price"] * effect["price"] * noise[3],
+                                 "2018-04-15" if rng.random() < 0.5 else "2018-05-15"))
+    return frame(rows), truth
+
+
+def test_planted_patterns_are_recovered():
+    data, truth = planted_frame()
+    result = sg.segment_customers(data, min_customers=30)
+    assert result.groups.loc[result.groups["is_main"], "group"].tolist() == MAIN_GROUPS
+    assert result.groups.set_index("group").loc["60M", "status"] == "below_min_customers"
+    assert set(result.categories["category"]) == set(PLANTED)
+    cats = result.category_patterns.set_index("category")
+    for category, planted in PLANTED.items():
+        counts = pd.Series(planted).value_counts()
+        if counts.iloc[0] == 7:
+            assert cats.loc[category, ["pattern", "split", "n_groups_pattern"]].tolist() == [planted[0], False, 7]
+        else:
+            shown = {cats.loc[category, "pattern"], cats.loc[category, "pattern_2"]}
+            assert cats.loc[category, "split"] and shown == set(counts.index[:2]), category
+    assert cats.loc["스포츠패션", "segment_label"] == "꼼꼼이" and cats.loc["유아동의류", "segment_label"] == "털털이"
+
+    rules = sg.load_segment_rules()
+    expected = {c: (rules.segment_of(PLANTED[c][0]) if c in PLANTED else None) for c in set(truth.values())}
+    expected["스포츠패션"], expected["유아동의류"] = "꼼꼼이", "털털이"
+    customers = result.customers.set_index("CLNT_ID")
+    wanted = pd.Series({c: expected[k] or "-" for c, k in truth.items()}, dtype=object)
+    assert customers.index.tolist() == sorted(truth)
+    assert customers["segment"].astype(object).fillna("-").tolist() == wanted.reindex(customers.index).tolist()
+    assert (customers["segment"].isna() == customers["top_category"].eq("기타")).all()
+
+    stability = sg.segment_stability(data, groups=result.groups, categories=result.categories)
+    assert not stability.category_changes["changed"].any()
+    assert stability.transitions.empty or stability.transitions["stayed"].all()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("helpers.data.synthetic") is None
+                    or importlib.util.find_spec("helpers.data.loader") is None,
+                    reason="needs helpers.data.synthetic and helpers.data.loader")
+def test_planted_patterns_recovered_from_synthetic_files(tmp_path):
+    from helpers.data.loader import load_dataset
+    from helpers.data.synthetic import PLANTED_PATTERNS, generate
+
+    generate(tmp_path / "raw", scale="sample", seed=7)
+    data = load_dataset(tmp_path / "raw", "2018-04-01", "2018-09-30", cache_dir=tmp_path / "cache",
+                        progress=lambda *_: None)
+    result = sg.segment_customers(data.purchases())
+    cats = result.category_patterns.set_index("category")
+    for category, planted in PLANTED_PATTERNS.items():
+        assert category in cats.index, category
+        assert cats.loc[category, "pattern"] == planted, category
+
+
+# ------------------------------------------------------------------------------------------
+# Sentences and figures
+# ------------------------------------------------------------------------------------------
+def test_sentences_are_computed_from_results(lines, spend, hand_patterns):
+    result = sg.segment_customers(lines, min_customers=2, n_categories=2)
+    split = sg.describe_category(result.category_patterns, X)
+    assert split.startswith("여성의류는 ") and "꼼꼼이(1101)와 꼼꼼이(1111)" in split and "1:1" in split
+    clear = sg.describe_category(sg.category_patterns(group_patterns_frame({"건강식품": ["1111"] * 3})), "건강식품")
+    assert clear == ("건강식품은 꼼꼼이(1111) 패턴으로, 3개 고객군 중 3개가 이 패턴과 같고 "
+                     "고려시간·페이지 조회수·검색 횟수·구매단가가 고객군 평균보다 높습니다.")
+    assert sg.describe_categories(result.category_patterns) == "꼼꼼이는 여성의류, 털털이는 건강식품 상품군에서 나타납니다."
+    sizes = sg.describe_sizes(sg.segment_sizes(sg.customer_segments(spend, hand_patterns)))
+    assert sizes == ("고객 9명 중 털털이가 33.3%로 가장 많고 매출의 8.8%를 차지합니다; "
+                     "4명(44.4%)은 세그먼트를 받지 못했습니다(최다 구매 상품군이 주 상품군이 아닌 경우 등).")
+    groups = sg.describe_groups(sg.main_groups(lines, min_customers=2), min_customers=2)
+    assert "상위 2개 고객군(20F, 30M)" in groups and "2명 미만인 1개 고객군(40F)" in groups
+    with pytest.raises(ValueError, match="신발"):
+        sg.describe_category(result.category_patterns, "신발")
+
+
+def test_figures_have_korean_labels(lines, two_months):
+    from matplotlib.figure import Figure
+
+    result = sg.segment_customers(lines, min_customers=2, n_categories=2)
+    heat = sg.plot_behaviour_heatmap(result.behaviour)
+    assert isinstance(heat, Figure)
+    titles = [ax.get_title() for ax in heat.axes if ax.get_title()]
+    assert titles[0].startswith("고려시간") and any(t.startswith("구매단가") for t in titles)
+    texts = [t.get_text() for t in heat.axes[0].texts]
+    assert "1\n+36%" in texts  # 20F X time: bit 1, (150-110)/110 = +36%
+    sizes = sg.plot_segment_sizes(result.sizes)
+    assert [ax.get_title() for ax in sizes.axes] == ["행동 세그먼트별 고객 수", "행동 세그먼트별 매출 비중"]
+    stability = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
+    grid = sg.plot_category_stability(stability.monthly_patterns)
+    assert grid.axes[0].get_title() == "월별 상품군 행동 패턴과 세그먼트"
+    from helpers.common.figures import missing_glyph_warnings
+
+    for fig in (heat, sizes, grid):  # every Korean label and symbol exists in the font (no tofu boxes)
+        assert missing_glyph_warnings(fig) == []
