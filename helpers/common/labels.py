@@ -37,8 +37,15 @@ BIT_LABELS: tuple[str, ...] = ("고려시간", "조회수", "검색", "구매단
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+#: Chapter 1's frames already carry Korean column names (they are also its data products), so no header
+#: needs translating; the kinds below make shares show as %, counts without decimals, lift with 2 decimals.
 EDA_HEADERS: dict[str, str] = {}
-EDA_KINDS: dict[str, str] = {}
+EDA_KINDS: dict[str, str] = {
+    "비율": "pct", "고객수": "count", "구매건수": "count", "세션수": "count", "검색수": "count", "순위": "count",
+    "영향 행 수": "count", "규칙": "text", "테이블": "text", "조치": "text", "키워드": "text",
+    "상품군 A": "text", "상품군 B": "text", "동시구매 세션수": "count", "지지도": "pct",
+    "신뢰도(A→B)": "pct", "신뢰도(B→A)": "pct", "향상도": "dec2",
+}
 
 
 # ---------------------------------------------------------------------------------------------

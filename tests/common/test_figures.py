@@ -85,6 +85,13 @@ def test_importing_helpers_has_no_side_effects():
     assert result.returncode == 0, result.stderr
 
 
+def test_compute_modules_do_not_load_matplotlib():
+    code = ("import sys\nimport helpers.common.figures, helpers.chapters.eda.compute\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_use_korean_font_is_idempotent_and_survives_rc_reset():
     from matplotlib import font_manager
 
