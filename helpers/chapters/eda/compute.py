@@ -92,8 +92,9 @@ EDGE_COLUMNS = ("cat_a", "cat_b", "count", "support", "support_a", "support_b",
 # ---------------------------------------------------------------------------------------------
 def _require(df: pd.DataFrame, what: str, **columns: str) -> None:
     """``columns`` maps keyword argument -> column name; the error says which argument renames it."""
-    hint = "pass the column's name with " + ", ".join(f"{arg}=..." for arg in columns) if columns else ""
-    require_columns(df, list(columns.values()), what, hint=hint)
+    args = [a for a, col in columns.items() if isinstance(df, pd.DataFrame) and col not in df.columns]
+    require_columns(df, list(columns.values()), what, hint="pass the column's name with "
+                    + ", ".join(f"{arg}=..." for arg in args))
 
 
 def _session_columns(session_cols: Sequence[str] | str | None) -> list[str]:
