@@ -10,14 +10,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from helpers.chapters.segments.compute import (
-    OVERALL_LABEL,
-    UNCLASSIFIED,
-    VARIABLES,
-    behaviour_wide,
-    transition_matrix,
-)
+from helpers.chapters.segments.compute import OVERALL_LABEL, UNCLASSIFIED, VARIABLES, behaviour_wide
 from helpers.chapters.segments.rules import SegmentRules, playbook, resolve_rules
+from helpers.chapters.segments.stability import transition_matrix
 from helpers.common.checks import require_columns
 from helpers.common.formats import format_count, format_pct
 from helpers.common.korean import has_final_consonant, josa

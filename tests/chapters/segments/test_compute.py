@@ -7,7 +7,7 @@ import pytest
 from chapters.segments.fixtures import X, Y, Z, behaviour_of, cell, frame, group_patterns_frame
 
 from helpers.chapters.segments import compute as sg
-from helpers.chapters.segments import words as wd
+from helpers.chapters.segments import stability as st
 
 
 # ------------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_non_default_column_names(lines):
     pd.testing.assert_frame_equal(default.category_patterns, renamed.category_patterns)
     pd.testing.assert_frame_equal(default.customers.rename(columns={"CLNT_ID": "cust"}), renamed.customers)
     stab_args = {k: v for k, v in NAME_ARGS.items()}
-    monthly = sg.segment_stability(lines.rename(columns=RENAMED), groups=["20F", "30M"], categories=[X, Y],
+    monthly = st.segment_stability(lines.rename(columns=RENAMED), groups=["20F", "30M"], categories=[X, Y],
                                    date_col="day", **stab_args)
     assert "cust" in monthly.monthly_customers.columns
 
@@ -239,7 +239,7 @@ def test_non_default_column_names(lines):
 def test_input_not_mutated(lines):
     before = lines.copy(deep=True)
     result = sg.segment_customers(lines, min_customers=2, n_categories=2, weight="session")
-    sg.segment_stability(lines, groups=result.groups, categories=result.categories,
+    st.segment_stability(lines, groups=result.groups, categories=result.categories,
                          overall=result.category_patterns, customer_map="overall")
     pd.testing.assert_frame_equal(lines, before)
 
@@ -256,57 +256,10 @@ def test_bad_types_are_refused(lines):
     with pytest.raises(ValueError, match="TOT_SESS_HR_V.*numeric"):
         behaviour_of(text_time)
     with pytest.raises(ValueError, match="SESS_DT.*datetime"):
-        sg.monthly_category_patterns(lines.assign(SESS_DT=lines["SESS_DT"].astype("str")),
+        st.monthly_category_patterns(lines.assign(SESS_DT=lines["SESS_DT"].astype("str")),
                                      groups=["20F"], categories=[X])
     with pytest.raises(TypeError):
         sg.main_groups([1, 2, 3])
-
-
-def test_monthly_patterns_and_changing_categories(two_months):
-    result = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
-    monthly = result.monthly_patterns
-    assert monthly["month"].astype(str).tolist() == ["2018-04", "2018-04", "2018-05", "2018-05"]
-    assert monthly["pattern"].tolist() == ["1101", "0010", "0011", "1100"]
-    assert monthly["segment"].tolist() == ["꼼꼼이", "털털이", "매니아", "꼼꼼이"]
-    assert monthly["n_lines"].tolist() == [3, 2, 2, 2]
-    changes = result.category_changes.set_index("category")
-    assert changes.loc[X, ["segment_path", "n_changes", "changed"]].tolist() == ["꼼꼼이→매니아", 1, True]
-    assert changes.loc[Y, "segment_path"] == "털털이→꼼꼼이"
-
-
-def test_customer_transitions(two_months):
-    result = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
-    per_month = result.monthly_customers.set_index(["CLNT_ID", "month"])["segment"]
-    assert per_month[(11, pd.Period("2018-04", "M"))] == "꼼꼼이"
-    assert per_month[(11, pd.Period("2018-05", "M"))] == "매니아"
-    assert len(result.monthly_customers) == 9  # 4 customers x 2 months + customer 13 in April
-    # a-customers 꼼꼼이 -> 매니아 (2), b-customers 털털이 -> 꼼꼼이 (2); customer 13 has no May
-    assert result.transitions[["from_segment", "to_segment", "n_customers", "share", "stayed"]].values.tolist() == [
-        ["꼼꼼이", "매니아", 2, 1.0, False], ["털털이", "꼼꼼이", 2, 1.0, False]]
-    matrix = sg.transition_matrix(result.transitions)
-    assert matrix.loc["꼼꼼이", "매니아"] == 2 and matrix.loc["털털이", "꼼꼼이"] == 2 and matrix.values.sum() == 4
-    by_month = sg.segment_transitions(result.monthly_customers, by_month=True)
-    assert by_month["from_month"].astype(str).unique().tolist() == ["2018-04"]
-
-
-def test_fixed_category_map_isolates_customer_moves(two_months, hand_patterns):
-    # With the category map fixed, a-customers stay on X (꼼꼼이) and b-customers on Y (털털이).
-    monthly = sg.monthly_customer_segments(two_months, hand_patterns)
-    transitions = sg.segment_transitions(monthly)
-    assert transitions[["from_segment", "to_segment", "n_customers", "stayed"]].values.tolist() == [
-        ["꼼꼼이", "꼼꼼이", 2, True], ["털털이", "털털이", 2, True]]
-    changes = sg.category_stability(sg.monthly_category_patterns(two_months, groups=["20F", "30M"], categories=[X, Y]))
-    assert wd.describe_stability(changes, transitions) == (
-        "주요 상품군 2개 중 2개(여성의류, 건강식품)의 세그먼트가 월에 따라 바뀌었습니다; "
-        "연속한 두 달에 모두 구매한 고객의 월간 이동 4건 중 100.0%가 같은 세그먼트에 머물렀습니다.")
-
-
-def test_gap_months_make_no_pair():
-    rows = [(1, 1, "20F", X, 200, 20, 1, 5000, "2018-04-10"), (1, 2, "20F", X, 100, 20, 1, 5000, "2018-06-10"),
-            (2, 3, "20F", Y, 100, 10, 3, 1000, "2018-04-10")]
-    monthly = sg.monthly_customer_segments(frame(rows), pd.DataFrame(
-        {"category": [X, Y], "pattern": ["1101", "0000"], "segment": ["꼼꼼이", "털털이"], "label": [None, None]}))
-    assert len(sg.segment_transitions(monthly)) == 0
 
 
 # ------------------------------------------------------------------------------------------
@@ -380,7 +333,7 @@ def test_planted_patterns_are_recovered():
     assert customers["segment"].astype(object).fillna("-").tolist() == wanted.reindex(customers.index).tolist()
     assert (customers["segment"].isna() == customers["top_category"].eq("기타")).all()
 
-    stability = sg.segment_stability(data, groups=result.groups, categories=result.categories)
+    stability = st.segment_stability(data, groups=result.groups, categories=result.categories)
     assert not stability.category_changes["changed"].any()
     assert stability.transitions.empty or stability.transitions["stayed"].all()
 

@@ -5,6 +5,7 @@ import pytest
 from chapters.segments.fixtures import X, Y, group_patterns_frame
 
 from helpers.chapters.segments import compute as sg
+from helpers.chapters.segments import stability as st
 from helpers.chapters.segments import words as wd
 
 
@@ -51,7 +52,7 @@ def test_tables_show_no_code_values(lines, two_months):
     assert wide.loc[0, "여성의류"] == "150.0"
     diff = wd.behaviour_wide_table(result.behaviour, "time", value="diff")
     assert diff.loc[0, "여성의류"] == "+40.0"  # 150 - 110
-    stability = sg.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
+    stability = st.segment_stability(two_months, groups=["20F", "30M"], categories=[X, Y])
     changes = wd.category_changes_table(stability.category_changes)
     assert set(changes["changed"]) <= {"예", "아니오"}
     assert "–" in set(changes["overall_segment"])  # no overall table given
