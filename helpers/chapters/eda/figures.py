@@ -40,6 +40,9 @@ __all__ = [
 
 _WIDTH_NAMES = {"lift": "리프트", "count": "동시구매 세션수", "support": "지지도"}
 EDGE_BLUE, EDGE_GREY, NODE_COLOR, NODE_EDGE = "#3b6fb6", "#bbbbbb", "#f4b860", "#8a5a00"
+#: Smallest word of the word cloud in image pixels: the 1600 px image is shown about 1150 px wide, so 18 px
+#: become about 13 screen pixels (9 pt).
+MIN_CLOUD_FONT_PX = 18
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +103,12 @@ def _frequencies(freq: pd.DataFrame | pd.Series | Mapping[str, float], keyword_c
     return out
 
 
+def _shade_by_size(word, font_size, position, orientation, random_state=None, **kwargs) -> str:
+    """One hue for every word; lightness from 22 % (largest words) to 55 % (smallest), so colour repeats size."""
+    lightness = 55 - 33 * min(max((font_size - MIN_CLOUD_FONT_PX) / 150, 0.0), 1.0)
+    return f"hsl(215, 60%, {lightness:.0f}%)"
+
+
 def wordcloud_image(
     freq: pd.DataFrame | pd.Series | Mapping[str, float],
     *,
@@ -110,10 +119,13 @@ def wordcloud_image(
     width: int = 1600,
     height: int = 900,
     max_words: int = DEFAULT_KEYWORD_TOP,
-    colormap: str = "viridis",
+    min_font_size: int = MIN_CLOUD_FONT_PX,
 ):
     """The :class:`wordcloud.WordCloud` drawn from keyword frequencies (white background, fixed seed).
 
+    Size is the search count and so is the colour: one blue hue, darker for bigger words (no rainbow).
+    Words that would be drawn smaller than ``min_font_size`` pixels (about 9 pt once the figure fits the
+    page) are left out rather than drawn illegibly; ``len(cloud.layout_)`` says how many were drawn.
     Pillow draws missing glyphs as empty boxes without a word, so characters that the font lacks are
     reported as ``UserWarning("Glyph … missing from font(s) …")`` like matplotlib does.
 
@@ -132,8 +144,9 @@ def wordcloud_image(
         warnings.warn(f"Glyph {ord(ch)} ({ch.encode('ascii', 'namereplace').decode('ascii')}) missing from "
                       f"font(s) {path} (word cloud)", UserWarning, stacklevel=2)
     cloud = WordCloud(font_path=path, width=width, height=height, background_color="white",
-                      random_state=random_state, max_words=max_words, colormap=colormap,
-                      prefer_horizontal=0.9, relative_scaling=0.5, collocations=False, margin=4)
+                      random_state=random_state, max_words=max_words, color_func=_shade_by_size,
+                      min_font_size=min_font_size, prefer_horizontal=0.9, relative_scaling=0.5,
+                      collocations=False, margin=4)
     return cloud.generate_from_frequencies(frequencies)
 
 
@@ -157,8 +170,9 @@ def plot_wordcloud(
                             random_state=random_state, max_words=max_words)
     fig, ax = plots.figure_axes("wordcloud", ax=ax)
     ax.set_axis_off()
-    n_words = 0 if cloud is None else len(cloud.words_)
-    ax.set_title(title if title is not None else f"검색 키워드 워드클라우드 (검색 횟수 기준 상위 {n_words}개)")
+    n_words = 0 if cloud is None else len(cloud.layout_)
+    ax.set_title(title if title is not None else f"검색 키워드 워드클라우드 (검색 횟수 기준 상위 {n_words}개, "
+                 "크기와 진하기: 검색 횟수)")
     if cloud is None:
         ax.text(0.5, 0.5, "표시할 키워드가 없습니다", ha="center", va="center", fontsize=14, transform=ax.transAxes)
     else:

@@ -121,3 +121,16 @@ def test_plot_draws_into_given_axes(purchases5):
     assert fg.plot_gender(eda.gender_split(purchases5), ax=left) is fig
     assert fg.plot_region(eda.region_split(purchases5), ax=right) is fig
     assert plots.missing_glyph_warnings(fig) == []
+
+
+def test_wordcloud_is_one_hue_and_drops_illegible_words():
+    # 300 keywords with counts 1..300: the smallest cannot reach the minimum size and are left out.
+    freq = pd.DataFrame({"키워드": [f"단어{i}" for i in range(300)], "검색수": range(1, 301)})
+    cloud = fg.wordcloud_image(freq, max_words=300)
+    drawn = cloud.layout_
+    assert 0 < len(drawn) < 300
+    assert min(size for _, size, *_ in drawn) >= fg.MIN_CLOUD_FONT_PX
+    hues = {colour.split(",")[0] for *_, colour in drawn}
+    assert hues == {"hsl(215"}
+    title = fg.plot_wordcloud(freq).axes[0].get_title()
+    assert f"상위 {len(fg.wordcloud_image(freq).layout_)}개" in title
