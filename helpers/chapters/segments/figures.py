@@ -52,7 +52,8 @@ def _heatmap_panel(ax: Axes, part: pd.DataFrame, groups: list, categories: list,
     for i in range(len(groups)):  # annotation grid: groups x categories, not data rows
         for j in range(len(categories)):
             b = bit.iat[i, j]
-            text = "-" if pd.isna(b) else f"{int(b)}\n{values[i, j]:+.0f}%"
+            sign = "+" if values[i, j] > 0 else ""
+            text = "-" if pd.isna(b) else f"{int(b)}\n{sign}{format_pct(rel.iat[i, j], 0)}"
             strong = np.isfinite(values[i, j]) and abs(values[i, j]) > 0.6 * limit
             ax.text(j, i, text, ha="center", va="center", fontsize=CELL_FONT, color="white" if strong else "black")
     ax.set_xticks(range(len(categories)), [str(c) for c in categories], rotation=45, ha="right")
