@@ -55,7 +55,7 @@ EDA_KINDS: dict[str, str] = {
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
 #: Most chapter-2 headers sit in COLUMN_LABELS below ("chapter 2"); these are the rest of its tables' columns.
 SEGMENTS_HEADERS: dict[str, str] = {
-    "rank": "순위", "n_lines": "구매 행 수", "variable": "변수", "bit": "비트", "group_mean": "고객군 평균",
+    "variable": "변수", "bit": "비트", "group_mean": "고객군 평균",
     "diff": "평균 대비 차이", "rel_diff": "평균 대비 차이(비율)", "stayed": "유지 여부",
     "top_category": "최다 구매 상품군", "top_share": "최다 구매 상품군 비중", "total_revenue": "총 구매액",
 }
