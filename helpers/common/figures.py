@@ -6,6 +6,13 @@ when a notebook (or another test) reset the rc settings in between.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly instead of ``pyplot``: a returned
 figure is then displayed exactly once in a notebook and never lingers in pyplot's figure registry.
+:func:`new_figure` is the one figure factory; :func:`figure_axes` gives a chart function its axes (a new
+figure from :func:`new_figure`, or the caller's ``ax``). matplotlib itself is imported only inside the
+functions that draw, so the pure data helpers here (:func:`top_n_with_other`, the labels) can be used by
+compute modules without loading matplotlib.
+
+Colour carries meaning only: bars are one colour with 기타/미상 in grey; distinct colours appear only where
+they tell categories apart (pie wedges with a legend, segments).
 """
 from __future__ import annotations
 
@@ -15,14 +22,18 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from helpers.common.checks import require_columns
 from helpers.common.formats import format_count, format_krw, format_pct
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "FIGSIZES",
@@ -32,7 +43,9 @@ __all__ = [
     "PALETTE",
     "UNKNOWN_LABEL",
     "add_note",
+    "BAR_COLOR",
     "check_glyphs",
+    "figure_axes",
     "font_missing_chars",
     "korean_font_path",
     "krw_formatter",
@@ -64,6 +77,7 @@ FIGSIZES: dict[str, tuple[float, float]] = {
 }
 PALETTE = ("#3b6fb6", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4", "#bf399e",
            "#6c8893", "#ee6868", "#2f6497")
+BAR_COLOR = PALETTE[0]  # one colour for bars of one measure
 MUTED_COLOR = "#b0b0b0"  # for the '기타' (other) and '미상' (unknown) bars
 OTHER_LABEL = "기타"
 UNKNOWN_LABEL = "미상"
@@ -153,6 +167,8 @@ def missing_glyph_warnings(fig: Figure) -> list[str]:
     list of str
         Distinct warning messages, in the order they were first raised.
     """
+    from matplotlib.figure import Figure
+
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     with warnings.catch_warnings(record=True) as caught:
@@ -219,11 +235,15 @@ def font_missing_chars(text: str | Iterable[str], font_path: str | Path | None =
 # ---------------------------------------------------------------------------------------------
 def thousands_formatter(decimals: int = 0) -> FuncFormatter:
     """Axis tick formatter with thousands separators (``ax.yaxis.set_major_formatter(...)``)."""
+    from matplotlib.ticker import FuncFormatter
+
     return FuncFormatter(lambda x, _pos: f"{x:,.{decimals}f}")
 
 
 def krw_formatter(decimals: int = 1) -> FuncFormatter:
     """Axis tick formatter using :func:`format_krw` (억원/만원 units)."""
+    from matplotlib.ticker import FuncFormatter
+
     return FuncFormatter(lambda x, _pos: format_krw(x, decimals))
 
 
@@ -288,29 +308,41 @@ def new_figure(kind: str = "default", *, figsize: tuple[float, float] | None = N
         if kind not in FIGSIZES:
             raise ValueError(f"kind={kind!r} is not one of {sorted(FIGSIZES)}")
         figsize = FIGSIZES[kind]
+    from matplotlib.figure import Figure
+
     use_korean_font()
     kwargs.setdefault("layout", "constrained")
     return Figure(figsize=figsize, **kwargs)
 
 
+def figure_axes(kind: str = "default", *, ax: Axes | None = None,
+                figsize: tuple[float, float] | None = None) -> tuple[Figure, Axes]:
+    """``(figure, axes)`` for a chart function: a new :func:`new_figure` with one axes, or the caller's ``ax``
+    and its figure (the Korean font is activated either way)."""
+    if ax is not None:
+        use_korean_font()
+        return ax.figure, ax
+    fig = new_figure(kind, figsize=figsize)
+    return fig, fig.add_subplot()
+
+
 def add_note(fig: Figure, note: str, *, align: str = "right") -> None:
     """Small source/explanation line under the figure; constrained layout reserves room for it."""
     x = {"right": 0.99, "left": 0.01, "center": 0.5}[align]
-    fig.supxlabel(note, x=x, ha=align, fontsize=8, color="#555555")
+    fig.supxlabel(note, x=x, ha=align, fontsize=9, color="#555555")
 
 
-def _colors(labels: list[str], muted: Iterable[str]) -> list[str]:
+def _colors(labels: list[str], muted: Iterable[str], *, single: str | None = None) -> list[str]:
+    """Colour per label: ``single`` (or the palette in turn) for real labels, grey for ``muted`` ones."""
     muted = set(muted)
     colors, k = [], 0
     for label in labels:
         if label in muted:
             colors.append(MUTED_COLOR)
         else:
-            colors.append(PALETTE[k % len(PALETTE)])
+            colors.append(single or PALETTE[k % len(PALETTE)])
             k += 1
     return colors
-
-
 
 
 def share_bar_figure(
@@ -325,44 +357,53 @@ def share_bar_figure(
     muted_labels: Iterable[str] = (OTHER_LABEL, UNKNOWN_LABEL),
     kind: str | None = None,
     note: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Bar chart of counts, each bar annotated ``"12,345건 (37.6%)"``; row order kept as given.
 
-    Horizontal bars list the first row at the top. ``muted_labels`` (기타/미상) are drawn grey.
+    Horizontal bars list the first row at the top. All bars share one colour (they measure one thing);
+    ``muted_labels`` (기타/미상) are drawn grey. Annotations are 9 pt. ``ax``: draw into these axes.
     """
     require_columns(table, [label_col, count_col, share_col], "table")
     labels = [str(v) for v in table[label_col]]
     counts = table[count_col].to_numpy(dtype=float)
     shares = table[share_col].to_numpy(dtype=float)
-    fig = new_figure(kind or ("tall" if horizontal and len(labels) > 12 else "default"))
-    ax = fig.add_subplot()
-    colors = _colors(labels, muted_labels)
+    fig, ax = figure_axes(kind or ("tall" if horizontal and len(labels) > 12 else "default"), ax=ax)
+    colors = _colors(labels, muted_labels, single=BAR_COLOR)
     # Vertical bars are narrow: the share goes on a second line so neighbouring labels do not collide.
     separator = " " if horizontal else "\n"
     annotations = [f"{format_count(c)}{count_unit}{separator}({format_pct(s)})" for c, s in zip(counts, shares)]
-    positions = np.arange(len(labels))
-    if horizontal:
-        bars = ax.barh(positions, counts, color=colors)
-        ax.set_yticks(positions, labels)
-        ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(thousands_formatter())
-        ax.set_xlabel(f"{count_unit} 수" if count_unit != "건" else "건수")
-        ax.set_xlim(0, max(counts.max(initial=0) * 1.3, 1))
-    else:
-        bars = ax.bar(positions, counts, color=colors)
-        ax.set_xticks(positions, labels)
-        ax.yaxis.set_major_formatter(thousands_formatter())
-        ax.set_ylabel(f"{count_unit} 수" if count_unit != "건" else "건수")
-        ax.set_ylim(0, max(counts.max(initial=0) * 1.18, 1))
-        if len(labels) > 10:
-            ax.tick_params(axis="x", labelrotation=45)
-    ax.bar_label(bars, labels=annotations, padding=3, fontsize=8 if len(labels) > 8 else 9)
+    bars = _draw_bars(ax, labels, counts, colors, horizontal=horizontal, count_unit=count_unit)
+    ax.bar_label(bars, labels=annotations, padding=3, fontsize=9)
     ax.set_title(title)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if note:
         add_note(fig, note)
     return fig
+
+
+def _draw_bars(ax: Axes, labels: list[str], counts: np.ndarray, colors: list[str], *, horizontal: bool,
+               count_unit: str):
+    """Bars with category ticks, a thousands axis and headroom for the annotations."""
+    positions = np.arange(len(labels))
+    axis_label = f"{count_unit} 수" if count_unit != "건" else "건수"
+    if horizontal:
+        bars = ax.barh(positions, counts, color=colors)
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(thousands_formatter())
+        ax.set_xlabel(axis_label)
+        ax.set_xlim(0, max(counts.max(initial=0) * 1.3, 1))
+        return bars
+    bars = ax.bar(positions, counts, color=colors)
+    ax.set_xticks(positions, labels)
+    ax.yaxis.set_major_formatter(thousands_formatter())
+    ax.set_ylabel(axis_label)
+    ax.set_ylim(0, max(counts.max(initial=0) * 1.18, 1))
+    if len(labels) > 10:
+        ax.tick_params(axis="x", labelrotation=45)
+    return bars
 
 
 def share_pie_figure(
@@ -376,6 +417,7 @@ def share_pie_figure(
     muted_labels: Iterable[str] = (OTHER_LABEL, UNKNOWN_LABEL),
     note: str | None = None,
     value_format: Callable[[float], str] = format_count,
+    ax: Axes | None = None,
 ) -> Figure:
     """Donut chart with the shares on the wedges and ``label: n unit (p%)`` in a legend.
 
@@ -387,8 +429,7 @@ def share_pie_figure(
     labels = [str(v) for v in shown[label_col]]
     counts = shown[count_col].to_numpy(dtype=float)
     shares = shown[share_col].to_numpy(dtype=float)
-    fig = new_figure("pie")
-    ax = fig.add_subplot()
+    fig, ax = figure_axes("pie", ax=ax)
     if len(labels) == 0:
         ax.text(0.5, 0.5, "데이터 없음", ha="center", va="center", fontsize=14)
         ax.set_axis_off()

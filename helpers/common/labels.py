@@ -37,8 +37,15 @@ BIT_LABELS: tuple[str, ...] = ("고려시간", "조회수", "검색", "구매단
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
+#: Chapter 1's frames already carry Korean column names (they are also its data products), so no header
+#: needs translating; the kinds below make shares show as %, counts without decimals, lift with 2 decimals.
 EDA_HEADERS: dict[str, str] = {}
-EDA_KINDS: dict[str, str] = {}
+EDA_KINDS: dict[str, str] = {
+    "비율": "pct", "고객수": "count", "구매건수": "count", "세션수": "count", "검색수": "count", "순위": "count",
+    "영향 행 수": "count", "규칙": "text", "테이블": "text", "조치": "text", "키워드": "text",
+    "상품군 A": "text", "상품군 B": "text", "동시구매 세션수": "count", "지지도": "pct",
+    "신뢰도(A→B)": "pct", "신뢰도(B→A)": "pct", "향상도": "dec2",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,8 +53,19 @@ EDA_KINDS: dict[str, str] = {}
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
-SEGMENTS_HEADERS: dict[str, str] = {}
-SEGMENTS_KINDS: dict[str, str] = {}
+#: Most chapter-2 headers sit in COLUMN_LABELS below ("chapter 2"); these are the rest of its tables' columns.
+SEGMENTS_HEADERS: dict[str, str] = {
+    "variable": "변수", "bit": "비트", "group_mean": "고객군 평균",
+    "diff": "평균 대비 차이", "rel_diff": "평균 대비 차이(비율)", "stayed": "유지 여부",
+    "top_category": "최다 구매 상품군", "top_share": "최다 구매 상품군 비중", "total_revenue": "총 구매액",
+}
+SEGMENTS_KINDS: dict[str, str] = {
+    "rank": "count", "n_groups_scored": "count", "n_groups_pattern": "count", "n_groups_pattern_2": "count",
+    "n_categories": "count", "n_months": "count", "n_segments": "count", "n_changes": "count",
+    "months_as_overall": "count", "time": "count", "views": "count", "searches": "count", "price": "count",
+    "revenue_share": "pct", "top_share": "pct", "rel_diff": "pct", "total_revenue": "krw",
+    "pattern": "text", "pattern_2": "text", "group": "text", "tied_bits": "text",
+}
 
 
 # ---------------------------------------------------------------------------------------------

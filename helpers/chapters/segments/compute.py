@@ -11,7 +11,8 @@ Method (SPEC section 2), as a chain of pure functions over the cleaned purchase-
     sizes      = segment_sizes(customers)
 
 ``segment_customers`` runs the whole chain and returns a :class:`SegmentationResult`;
-``segment_stability`` recomputes patterns per calendar month (beyond the report).
+:func:`.stability.segment_stability` recomputes patterns per calendar month (beyond the report). Figures
+are in :mod:`.figures`, sentences and analyst tables in :mod:`.words`, the YAML rules in :mod:`.rules`.
 
 Bits are, in this order, consideration time, page views, searches, unit price
 ("고려시간, 페이지 조회수, 검색 횟수, 구매단가"). A bit is 1 when the group's mean in the category is above
@@ -35,31 +36,37 @@ Only the YAML resource is read; nothing is written. No function mutates its inpu
 """
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from helpers.common import config
-from helpers.common.korean import has_final_consonant, josa
+from helpers.chapters.segments.rules import (
+    PATTERNS,
+    VARIABLE_LABELS,
+    VARIABLES,
+    SegmentRules,
+    load_segment_rules,
+    parse_segment_rules,
+    playbook,
+    resolve_rules,
+)
+from helpers.common.checks import require_columns
 
 __all__ = [
     "VARIABLES",
     "VARIABLE_LABELS",
     "OVERALL_LABEL",
     "UNCLASSIFIED",
+    "PRODUCT_COLUMNS",
     "SegmentRules",
     "SegmentationResult",
-    "StabilityResult",
     "load_segment_rules",
     "parse_segment_rules",
     "playbook",
-    "playbook_text",
+    "resolve_rules",
     "main_groups",
     "main_categories",
     "behaviour_table",
@@ -68,29 +75,11 @@ __all__ = [
     "category_patterns",
     "segment_table",
     "customer_segments",
+    "customer_segments_product",
     "segment_sizes",
     "segment_customers",
-    "monthly_category_patterns",
-    "category_stability",
-    "monthly_customer_segments",
-    "segment_transitions",
-    "transition_matrix",
-    "segment_stability",
-    "plot_behaviour_heatmap",
-    "plot_segment_sizes",
-    "plot_category_stability",
-    "describe_groups",
-    "describe_category",
-    "describe_categories",
-    "describe_sizes",
-    "describe_stability",
 ]
 
-# Bit order of a pattern (the report's order). Keys are fixed, independent of the caller's column names.
-VARIABLES: tuple[str, ...] = ("time", "views", "searches", "price")
-VARIABLE_LABELS: Mapping[str, str] = MappingProxyType(
-    {"time": "고려시간", "views": "페이지 조회수", "searches": "검색 횟수", "price": "구매단가"}
-)
 OVERALL_LABEL = "평균"  # the report's name for a group's mean over all its purchases
 UNCLASSIFIED = "미분류"  # label of customers without a behaviour segment in sizes / transitions
 
@@ -100,241 +89,23 @@ DEFAULT_N_CATEGORIES = 10
 WEIGHTS = frozenset({"line", "session"})
 
 _VARIABLE_ARGS = {"time": "time_col", "views": "views_col", "searches": "search_col", "price": "price_col"}
-_PATTERNS = np.array([format(code, "04b") for code in range(16)], dtype=object)
-_PATTERN_RE = re.compile(r"^[01]{4}$")
 _BIT_WEIGHTS = np.array([8, 4, 2, 1])
-_RESOURCE = "segments.yaml"
 
-
-# --------------------------------------------------------------------------------------------------
-# Rules (YAML resource)
-# --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SegmentRules:
-    """Validated pattern -> segment map and playbooks (see ``helpers/resources/segments.yaml``).
-
-    Attributes
-    ----------
-    segments : tuple of str
-        Segment names in display order.
-    pattern_segment, pattern_label, pattern_search : Mapping[str, str | None]
-        For each of the 16 patterns: its segment, the report's sub-type label (or None) and the
-        report's 검색어 입력 有/無 reading.
-    descriptions, rules_text : Mapping[str, str]
-        Per segment: behaviour description and the rule in words.
-    playbooks : Mapping[str, tuple]
-        Per segment: tuple of ``{"title": str, "points": tuple[str, ...]}`` (the report's 공략법).
-    variable_labels : Mapping[str, str]
-        Korean label of each bit variable.
-    """
-
-    segments: tuple[str, ...]
-    pattern_segment: Mapping[str, str]
-    pattern_label: Mapping[str, str | None]
-    pattern_search: Mapping[str, str | None]
-    descriptions: Mapping[str, str]
-    rules_text: Mapping[str, str]
-    playbooks: Mapping[str, tuple]
-    variable_labels: Mapping[str, str]
-
-    def segment_of(self, pattern: str) -> str:
-        """Segment of a 4-bit pattern string such as ``'1101'``."""
-        if pattern not in self.pattern_segment:
-            raise ValueError(f"unknown pattern {pattern!r}: expected 4 characters of 0/1, e.g. '1101'")
-        return self.pattern_segment[pattern]
-
-    def label_of(self, pattern: str) -> str:
-        """The report's sub-type label of a pattern, or its segment name when the report names none."""
-        label = self.pattern_label.get(pattern)
-        return label if label else self.segment_of(pattern)
-
-    def map_frame(self) -> pd.DataFrame:
-        """The complete map as a new frame.
-
-        Returns
-        -------
-        DataFrame with columns ``pattern, time, views, searches, price`` (0/1 int),
-        ``segment, label, search`` -- 16 rows, patterns ascending.
-        """
-        rows = []
-        for pattern in _PATTERNS:
-            row: dict[str, Any] = {"pattern": pattern}
-            row.update({var: int(bit) for var, bit in zip(VARIABLES, pattern)})
-            row.update(
-                segment=self.pattern_segment[pattern],
-                label=self.pattern_label[pattern],
-                search=self.pattern_search[pattern],
-            )
-            rows.append(row)
-        return pd.DataFrame(rows)
-
-
-def _rules_error(message: str) -> ValueError:
-    return ValueError(f"segment rules ({_RESOURCE} or the mapping passed as rules): {message}")
-
-
-def parse_segment_rules(raw: Mapping[str, Any]) -> SegmentRules:
-    """Validate a raw rules mapping (the parsed YAML) and return :class:`SegmentRules`.
-
-    Raises
-    ------
-    ValueError
-        Wrong bit order, a pattern that is not a quoted 4-character 0/1 string, a pattern missing or
-        listed twice, a pattern naming an unknown segment, or a segment without description/playbook.
-    """
-    if not isinstance(raw, Mapping):
-        raise _rules_error(f"expected a mapping at the top level, got {type(raw).__name__}")
-    for key in ("bit_order", "segments", "patterns"):
-        if key not in raw:
-            raise _rules_error(f"missing top-level key {key!r}")
-    if list(raw["bit_order"]) != list(VARIABLES):
-        raise _rules_error(f"bit_order must be {list(VARIABLES)}, got {raw['bit_order']!r}")
-
-    segments: list[str] = []
-    descriptions: dict[str, str] = {}
-    rules_text: dict[str, str] = {}
-    playbooks: dict[str, tuple] = {}
-    for entry in raw["segments"] or []:
-        name = entry.get("name") if isinstance(entry, Mapping) else None
-        if not isinstance(name, str) or not name:
-            raise _rules_error(f"every segment needs a non-empty 'name', got {entry!r}")
-        if name in segments:
-            raise _rules_error(f"segment {name!r} is listed twice")
-        if not isinstance(entry.get("description"), str) or not entry["description"].strip():
-            raise _rules_error(f"segment {name!r} has no 'description'")
-        book = entry.get("playbook")
-        if not isinstance(book, list) or not book:
-            raise _rules_error(f"segment {name!r} has no 'playbook' (a list of title/points items)")
-        parsed_book = []
-        for item in book:
-            title = item.get("title") if isinstance(item, Mapping) else None
-            points = item.get("points") if isinstance(item, Mapping) else None
-            if not isinstance(title, str) or not isinstance(points, list) or not points:
-                raise _rules_error(f"playbook item of {name!r} needs 'title' and a non-empty 'points' list")
-            if not all(isinstance(p, str) and p.strip() for p in points):
-                raise _rules_error(f"playbook points of {name!r} must be non-empty strings")
-            parsed_book.append(MappingProxyType({"title": title, "points": tuple(p.strip() for p in points)}))
-        segments.append(name)
-        descriptions[name] = entry["description"].strip()
-        rules_text[name] = str(entry.get("rule") or "").strip()
-        playbooks[name] = tuple(parsed_book)
-    if not segments:
-        raise _rules_error("'segments' is empty")
-
-    pattern_segment: dict[str, str] = {}
-    pattern_label: dict[str, str | None] = {}
-    pattern_search: dict[str, str | None] = {}
-    duplicates: list[str] = []
-    for entry in raw["patterns"] or []:
-        if not isinstance(entry, Mapping):
-            raise _rules_error(f"every pattern entry must be a mapping, got {entry!r}")
-        pattern = entry.get("pattern")
-        if not isinstance(pattern, str) or not _PATTERN_RE.match(pattern):
-            raise _rules_error(
-                f"pattern {pattern!r} is not a 4-character string of 0/1; quote it in YAML (\"0011\")"
-            )
-        if pattern in pattern_segment:
-            duplicates.append(pattern)
-            continue
-        segment = entry.get("segment")
-        if segment not in segments:
-            raise _rules_error(f"pattern {pattern} names unknown segment {segment!r}; known: {segments}")
-        label = entry.get("label")
-        if label is not None and not isinstance(label, str):
-            raise _rules_error(f"label of pattern {pattern} must be a string or null")
-        pattern_segment[pattern] = segment
-        pattern_label[pattern] = label
-        pattern_search[pattern] = entry.get("search")
-    missing = [p for p in _PATTERNS if p not in pattern_segment]
-    if duplicates or missing:
-        raise _rules_error(
-            "every one of the 16 patterns must appear exactly once; "
-            f"listed more than once: {sorted(set(duplicates))}, missing: {missing}"
-        )
-
-    labels = dict(VARIABLE_LABELS)
-    for entry in raw.get("variables") or []:
-        if isinstance(entry, Mapping) and entry.get("key") in labels and entry.get("label"):
-            labels[entry["key"]] = str(entry["label"])
-
-    return SegmentRules(
-        segments=tuple(segments),
-        pattern_segment=MappingProxyType({p: pattern_segment[p] for p in _PATTERNS}),
-        pattern_label=MappingProxyType({p: pattern_label[p] for p in _PATTERNS}),
-        pattern_search=MappingProxyType({p: pattern_search[p] for p in _PATTERNS}),
-        descriptions=MappingProxyType(descriptions),
-        rules_text=MappingProxyType(rules_text),
-        playbooks=MappingProxyType(playbooks),
-        variable_labels=MappingProxyType(labels),
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def load_segment_rules() -> SegmentRules:
-    """Read and validate the package's ``resources/segments.yaml`` (cached; the result is immutable)."""
-    import yaml
-
-    # Relative to this file rather than importlib.resources.files("helpers"): the latter fails when the
-    # package is reached through a stale editable-install finder as a namespace package.
-    text = (config.RESOURCES_DIR / _RESOURCE).read_text(encoding="utf-8")
-    return parse_segment_rules(yaml.safe_load(text))
-
-
-def _rules(rules: SegmentRules | Mapping | None) -> SegmentRules:
-    if rules is None:
-        return load_segment_rules()
-    if isinstance(rules, SegmentRules):
-        return rules
-    return parse_segment_rules(rules)
-
-
-def playbook(segment: str, *, rules: SegmentRules | Mapping | None = None) -> tuple:
-    """The report's 공략법 for a segment: tuple of ``{"title", "points"}`` mappings.
-
-    Raises
-    ------
-    ValueError
-        Unknown segment name (the message lists the known ones).
-    """
-    r = _rules(rules)
-    if segment not in r.playbooks:
-        raise ValueError(f"unknown segment {segment!r}; known segments: {list(r.segments)}")
-    return r.playbooks[segment]
-
-
-def playbook_text(segment: str, *, rules: SegmentRules | Mapping | None = None) -> str:
-    """A segment's playbook as Markdown (heading, description, titled bullet lists) in Korean."""
-    r = _rules(rules)
-    items = playbook(segment, rules=r)
-    lines = [f"**{segment} 공략법** — {r.descriptions[segment]}", ""]
-    for item in items:
-        lines.append(f"*{item['title']}*")
-        lines.extend(f"- {point}" for point in item["points"])
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
 
 
 # --------------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------------
 def _require(frame: pd.DataFrame, columns: Mapping[str, str], *, name: str = "purchases") -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [f"{col!r} ({arg})" for arg, col in columns.items() if col not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{name} is missing column(s) {', '.join(missing)}; "
-            "rename the column or pass its name with the keyword argument shown in brackets"
-        )
+    """``columns`` maps keyword argument -> column name; the error says which argument renames it."""
+    args = [a for a, col in columns.items() if isinstance(frame, pd.DataFrame) and col not in frame.columns]
+    require_columns(frame, list(columns.values()), name,
+                    hint="rename the column or pass its name with " + ", ".join(f"{a}=..." for a in args))
 
 
 def _require_table(frame: pd.DataFrame, columns: Sequence[str], *, name: str) -> None:
     """Check a frame produced by an earlier step of this module."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is missing column(s) {missing}; pass the unchanged output of the matching function")
+    require_columns(frame, columns, name, hint="pass the unchanged output of the matching function")
 
 
 def _require_numeric(frame: pd.DataFrame, columns: Mapping[str, str], *, name: str = "purchases") -> None:
@@ -432,20 +203,7 @@ def main_groups(
     n_groups = _positive_int(n_groups, "n_groups")
     min_customers = _positive_int(min_customers, "min_customers")
     _require(purchases, {"customer_col": customer_col, "group_col": group_col})
-    group, labels = pd.factorize(purchases[group_col])
-    customer, customer_ids = _factorize(purchases[customer_col])
-    known = group >= 0
-    counted = known & (customer >= 0)
-    pairs = pd.unique(group[counted].astype("int64") * np.int64(len(customer_ids)) + customer[counted])
-    table = pd.DataFrame({
-        "group": pd.Series(np.asarray(labels, dtype=object),
-                           dtype="str" if all(isinstance(v, str) for v in labels) else object),
-        "n_customers": np.bincount(pairs // max(len(customer_ids), 1), minlength=len(labels)).astype("int64"),
-        "n_lines": np.bincount(group[known], minlength=len(labels)).astype("int64"),
-    })
-    table = table.sort_values(["n_customers", "group"], ascending=[False, True], kind="mergesort")
-    table = table.reset_index(drop=True)
-    table["rank"] = np.arange(1, len(table) + 1)
+    table = _group_counts(purchases, customer_col=customer_col, group_col=group_col)
     eligible = table["n_customers"] >= min_customers
     eligible_rank = eligible.cumsum()
     table["is_main"] = eligible & (eligible_rank <= n_groups)
@@ -460,6 +218,25 @@ def main_groups(
             f"(largest has {biggest}); lower min_customers or widen the date range"
         )
     return table[["group", "n_customers", "n_lines", "rank", "is_main", "status"]]
+
+
+def _group_counts(purchases: pd.DataFrame, *, customer_col: str, group_col: str) -> pd.DataFrame:
+    """Distinct customers and lines per group, ranked by customers (ties by group label)."""
+    group, labels = pd.factorize(purchases[group_col])
+    customer, customer_ids = _factorize(purchases[customer_col])
+    known = group >= 0
+    counted = known & (customer >= 0)
+    pairs = pd.unique(group[counted].astype("int64") * np.int64(len(customer_ids)) + customer[counted])
+    table = pd.DataFrame({
+        "group": pd.Series(np.asarray(labels, dtype=object),
+                           dtype="str" if all(isinstance(v, str) for v in labels) else object),
+        "n_customers": np.bincount(pairs // max(len(customer_ids), 1), minlength=len(labels)).astype("int64"),
+        "n_lines": np.bincount(group[known], minlength=len(labels)).astype("int64"),
+    })
+    table = table.sort_values(["n_customers", "group"], ascending=[False, True], kind="mergesort")
+    table = table.reset_index(drop=True)
+    table["rank"] = np.arange(1, len(table) + 1)
+    return table
 
 
 def main_categories(
@@ -765,7 +542,7 @@ def group_patterns(behaviour: pd.DataFrame, *, rules: SegmentRules | Mapping | N
         ``status``: ``'scored'``, ``'no_purchases'`` (no line in the cell) or ``'missing_values'``
         (lines exist but a variable has no non-missing value).
     """
-    r = _rules(rules)
+    r = resolve_rules(rules)
     _require_table(behaviour, ("group", "category", "variable", "bit", "n_lines"), name="behaviour")
     pairs = behaviour[["group", "category"]].drop_duplicates()
     index = pd.MultiIndex.from_frame(pairs)
@@ -777,7 +554,7 @@ def group_patterns(behaviour: pd.DataFrame, *, rules: SegmentRules | Mapping | N
     lines = behaviour.groupby(["group", "category"], sort=False)["n_lines"].first().reindex(index)
     complete = bits.notna().all(axis=1).to_numpy()
     codes = (bits.fillna(0).to_numpy(dtype="int64") * _BIT_WEIGHTS).sum(axis=1)
-    pattern = pd.Series(np.where(complete, _PATTERNS[codes], None), dtype="str")
+    pattern = pd.Series(np.where(complete, PATTERNS[codes], None), dtype="str")
     out = pairs.reset_index(drop=True)
     out["pattern"] = pattern
     out["segment"] = pattern.map(r.pattern_segment)
@@ -825,56 +602,17 @@ def category_patterns(
         ``split`` (bool), ``segment, segment_2, segment_label, label, label_2``,
         ``status``: ``'scored'`` or ``'no_scored_groups'``.
     """
-    r = _rules(rules)
+    r = resolve_rules(rules)
     tolerance = _check_tolerance(split_tolerance)
     _require_table(group_patterns, ("group", "category", "pattern"), name="group_patterns")
     categories = list(pd.unique(group_patterns["category"]))
     scored = group_patterns[group_patterns["pattern"].notna()]
     codes = _pattern_codes(scored["pattern"])
-    bits = pd.DataFrame((codes[:, None] >> np.array([3, 2, 1, 0])) & 1, columns=list(VARIABLES))
-    bits["category"] = scored["category"].to_numpy(dtype=object)
-    ones = bits.groupby("category", sort=False)[list(VARIABLES)].sum().reindex(categories, fill_value=0)
-    n_scored = bits.groupby("category", sort=False).size().reindex(categories, fill_value=0).to_numpy()
-
-    twice = ones.to_numpy() * 2
-    majority_bits = twice > n_scored[:, None]
-    tie_bits = (twice == n_scored[:, None]) & (n_scored[:, None] > 0)
-    majority_code = (majority_bits * _BIT_WEIGHTS).sum(axis=1)
+    n_scored, majority_code, tied = _bit_majority(scored, codes, categories)
     has_scored = n_scored > 0
-    majority = pd.Series(np.where(has_scored, _PATTERNS[majority_code], None), index=categories, dtype="str")
-    tied = [",".join(v for v, t in zip(VARIABLES, row) if t) for row in tie_bits]
-
-    counts = (
-        pd.DataFrame({"category": bits["category"], "pattern": scored["pattern"].to_numpy(dtype=object), "code": codes})
-        .groupby(["category", "pattern", "code"], sort=False)
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    majority_by_cat = pd.Series(majority_code, index=categories)
-    distance = counts["code"].to_numpy() ^ majority_by_cat.reindex(counts["category"]).to_numpy()
-    counts["distance"] = [bin(int(d)).count("1") for d in distance]  # <= 16 x categories rows
-    counts = counts.sort_values(
-        ["category", "count", "distance", "pattern"], ascending=[True, False, True, True], kind="mergesort"
-    )
-    counts["position"] = counts.groupby("category", sort=False).cumcount()
-    top = counts[counts["position"] < 3].pivot(index="category", columns="position")
-    top = top.reindex(categories)
-
-    def column(field: str, position: int, fill: Any) -> pd.Series:
-        key = (field, position)
-        return top[key] if key in top.columns else pd.Series(fill, index=categories)
-
-    c1 = column("count", 0, 0).fillna(0).to_numpy(dtype="int64")
-    c2 = column("count", 1, 0).fillna(0).to_numpy(dtype="int64")
-    c3 = column("count", 2, 0).fillna(0).to_numpy(dtype="int64")
-    split = (c2 > 0) & (c1 - c2 <= tolerance) & (c3 < c2)
-
-    first = column("pattern", 0, None)
-    second = column("pattern", 1, None)
-    pattern = pd.Series(np.where(split, first.to_numpy(dtype=object), majority.to_numpy(dtype=object)), dtype="str")
-    pattern_2 = pd.Series(np.where(split, second.to_numpy(dtype=object), None), dtype="str")
-
+    majority = pd.Series(np.where(has_scored, PATTERNS[majority_code], None), index=categories, dtype="str")
+    counts = _pattern_ranking(scored, codes, pd.Series(majority_code, index=categories))
+    split, pattern, pattern_2 = _split_patterns(counts, categories, majority, tolerance)
     count_by = counts.set_index(["category", "pattern"])["count"]
 
     def groups_holding(patterns: pd.Series) -> np.ndarray:
@@ -891,6 +629,65 @@ def category_patterns(
     out["n_groups_pattern"] = np.where(pattern.notna(), groups_holding(pattern), 0)
     out["n_groups_pattern_2"] = np.where(pattern_2.notna(), groups_holding(pattern_2), 0)
     out["split"] = split
+    return _with_segments(out, r, has_scored)
+
+
+def _bit_majority(scored: pd.DataFrame, codes: np.ndarray, categories: list):
+    """Per category: scored groups, the per-bit majority code and the tied bits ('time,views')."""
+    bits = pd.DataFrame((codes[:, None] >> np.array([3, 2, 1, 0])) & 1, columns=list(VARIABLES))
+    bits["category"] = scored["category"].to_numpy(dtype=object)
+    ones = bits.groupby("category", sort=False)[list(VARIABLES)].sum().reindex(categories, fill_value=0)
+    n_scored = bits.groupby("category", sort=False).size().reindex(categories, fill_value=0).to_numpy()
+    twice = ones.to_numpy() * 2
+    majority_bits = twice > n_scored[:, None]
+    tie_bits = (twice == n_scored[:, None]) & (n_scored[:, None] > 0)
+    majority_code = (majority_bits * _BIT_WEIGHTS).sum(axis=1)
+    tied = [",".join(v for v, t in zip(VARIABLES, row) if t) for row in tie_bits]
+    return n_scored, majority_code, tied
+
+
+def _pattern_ranking(scored: pd.DataFrame, codes: np.ndarray, majority_by_cat: pd.Series) -> pd.DataFrame:
+    """Distinct group patterns per category ranked by groups, Hamming distance to the majority, pattern."""
+    counts = (
+        pd.DataFrame({"category": scored["category"].to_numpy(dtype=object),
+                      "pattern": scored["pattern"].to_numpy(dtype=object), "code": codes})
+        .groupby(["category", "pattern", "code"], sort=False)
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    distance = counts["code"].to_numpy() ^ majority_by_cat.reindex(counts["category"]).to_numpy()
+    counts["distance"] = [bin(int(d)).count("1") for d in distance]  # <= 16 x categories rows
+    counts = counts.sort_values(
+        ["category", "count", "distance", "pattern"], ascending=[True, False, True, True], kind="mergesort"
+    )
+    counts["position"] = counts.groupby("category", sort=False).cumcount()
+    return counts
+
+
+def _split_patterns(counts: pd.DataFrame, categories: list, majority: pd.Series, tolerance: int):
+    """Whether each category splits evenly between its top two patterns, and the pattern(s) it shows."""
+    top = counts[counts["position"] < 3].pivot(index="category", columns="position")
+    top = top.reindex(categories)
+
+    def column(field: str, position: int, fill: Any) -> pd.Series:
+        key = (field, position)
+        return top[key] if key in top.columns else pd.Series(fill, index=categories)
+
+    c1 = column("count", 0, 0).fillna(0).to_numpy(dtype="int64")
+    c2 = column("count", 1, 0).fillna(0).to_numpy(dtype="int64")
+    c3 = column("count", 2, 0).fillna(0).to_numpy(dtype="int64")
+    split = (c2 > 0) & (c1 - c2 <= tolerance) & (c3 < c2)
+    first = column("pattern", 0, None)
+    second = column("pattern", 1, None)
+    pattern = pd.Series(np.where(split, first.to_numpy(dtype=object), majority.to_numpy(dtype=object)), dtype="str")
+    pattern_2 = pd.Series(np.where(split, second.to_numpy(dtype=object), None), dtype="str")
+    return split, pattern, pattern_2
+
+
+def _with_segments(out: pd.DataFrame, r: SegmentRules, has_scored: np.ndarray) -> pd.DataFrame:
+    """Add segment, segment_2, segment_label, label, label_2 and status to the category patterns."""
+    pattern, pattern_2 = out["pattern"], out["pattern_2"]
     out["segment"] = pattern.map(r.pattern_segment)
     out["segment_2"] = pattern_2.map(r.pattern_segment)
     both = out["segment_2"].notna() & (out["segment_2"] != out["segment"])
@@ -912,7 +709,7 @@ def segment_table(category_patterns: pd.DataFrame, *, rules: SegmentRules | Mapp
     DataFrame, one row per pattern shown by at least one category, ordered by segment (rules order) then
     pattern, columns: ``segment, label, pattern, search, categories`` (', '-joined), ``n_categories``.
     """
-    r = _rules(rules)
+    r = resolve_rules(rules)
     _require_table(category_patterns, ("category", "pattern", "pattern_2", "split"), name="category_patterns")
     shown = pd.concat(
         [
@@ -974,14 +771,41 @@ def _customer_core(
     category = np.where(category[rows] >= 0, category[rows], n_categories).astype("int64")
     first_month = int(months[rows].min()) if months is not None and rows.any() else 0
     raw_key = customer if months is None else (months[rows] - first_month) * np.int64(max(n_customers, 1)) + customer
-
     names = pd.Index(np.asarray(category_names, dtype=object))
+    tops = _top_categories(raw_key, category, revenue, _tie_ranks(names, category_patterns))
+    key_values = tops["key"]
+    if months is None:
+        key_customer, key_month = key_values, None
+    else:
+        key_month, key_customer = np.divmod(key_values, max(n_customers, 1))
+        key_month = key_month + first_month
+    table, row, status = _segment_lookup(category_patterns, names, tops, key_month)
+    top_category = np.where(tops["no_category"] | tops["no_revenue"], -1, tops["category"])
+    top_revenue = np.where(tops["no_category"] | tops["no_revenue"], np.nan, tops["revenue"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(tops["total"] > 0, top_revenue / tops["total"], np.nan)
+    columns = {"top_category": top_category, "top_revenue": top_revenue, "total_revenue": tops["total"],
+               "top_share": share}
+    return _customer_frame(customer_ids, names, key_customer, key_month, columns, table, row, status)
+
+
+def _tie_ranks(names: pd.Index, category_patterns: pd.DataFrame) -> np.ndarray:
+    """Rank of each category code among revenue ties: main categories first, then by name; the extra
+    code (no category) ranks last."""
+    n_categories = len(names)
     is_main = np.asarray(names.isin(list(category_patterns["category"].dropna())), dtype=bool)
-    tie_rank = np.empty(n_categories + 1, dtype="int64")  # main categories first, then by name
+    tie_rank = np.empty(n_categories + 1, dtype="int64")
     tie_order = np.lexsort((names.astype(str).to_numpy(), ~is_main)) if n_categories else np.zeros(0, "int64")
     tie_rank[tie_order] = np.arange(n_categories)
     tie_rank[n_categories] = n_categories
+    return tie_rank
 
+
+def _top_categories(raw_key: np.ndarray, category: np.ndarray, revenue: np.ndarray,
+                    tie_rank: np.ndarray) -> dict[str, np.ndarray]:
+    """Per key (sorted): its top-revenue category code (-1 if none), that revenue, total revenue (NaN
+    without a category) and the no_category / no_revenue flags."""
+    n_categories = len(tie_rank) - 1
     # Revenue per (key, category): sort the lines once by key then category and sum the runs.
     pair = raw_key * np.int64(n_categories + 1) + category
     order = np.argsort(pair, kind="stable")
@@ -990,7 +814,6 @@ def _customer_core(
     pair_revenue = np.add.reduceat(revenue[order], starts) if len(starts) else np.zeros(0)
     pair_key, pair_category = np.divmod(pair[starts], n_categories + 1)
     key_starts = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]]) if len(starts) else starts
-    key_values = pair_key[key_starts]
     run = np.diff(np.r_[key_starts, len(starts)])
     missing = pair_category == n_categories
     candidate_revenue = np.where(missing, -np.inf, pair_revenue)
@@ -999,7 +822,7 @@ def _customer_core(
     ranks = np.where(candidate, tie_rank[pair_category], n_categories + 1)
     best_rank = np.repeat(np.minimum.reduceat(ranks, key_starts), run) if len(starts) else ranks
     winner = candidate & (ranks == best_rank)
-    n_keys = len(key_values)
+    n_keys = len(key_starts)
     key_index = np.repeat(np.arange(n_keys), run)
     top_category = np.full(n_keys, -1, dtype="int64")
     top_category[key_index[winner]] = pair_category[winner]
@@ -1008,14 +831,16 @@ def _customer_core(
     total = np.add.reduceat(np.where(missing, 0.0, pair_revenue), key_starts) if n_keys else np.zeros(0)
     no_category = top_category < 0
     total[no_category] = np.nan
-    no_revenue = ~no_category & ~(total > 0)
-    if months is None:
-        key_customer, key_month = key_values, None
-    else:
-        key_month, key_customer = np.divmod(key_values, max(n_customers, 1))
-        key_month = key_month + first_month
+    return {"key": pair_key[key_starts], "category": top_category, "revenue": top_revenue, "total": total,
+            "no_category": no_category, "no_revenue": ~no_category & ~(total > 0)}
 
-    # The segment of the top category: by (month, category) or by category alone.
+
+def _segment_lookup(category_patterns: pd.DataFrame, names: pd.Index, tops: dict[str, np.ndarray],
+                    key_month: np.ndarray | None):
+    """The row of ``category_patterns`` giving each key its segment, by (month, category) or by category;
+    returns the usable table, the row per key (-1 unless status is ok) and the status code per key."""
+    n_categories = len(names)
+    top_category = tops["category"]
     lookup_codes = names.get_indexer(pd.Index(category_patterns["category"].to_numpy(dtype=object)))
     if "month" in category_patterns.columns:
         month_values = category_patterns["month"]
@@ -1032,14 +857,15 @@ def _customer_core(
     found = row >= 0
     table_scored = table["pattern"].notna().to_numpy()
     scored = found & (table_scored[np.maximum(row, 0)] if len(table) else False)
-    status = np.select([no_category, no_revenue, ~found, ~scored], [1, 2, 3, 4], default=0)
-    row = np.where(status == 0, row, -1)
-    top_category = np.where(no_category | no_revenue, -1, top_category)
-    top_revenue = np.where(no_category | no_revenue, np.nan, top_revenue)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(total > 0, top_revenue / total, np.nan)
+    status = np.select([tops["no_category"], tops["no_revenue"], ~found, ~scored], [1, 2, 3, 4], default=0)
+    return table, np.where(status == 0, row, -1), status
 
-    # Sort on integer arrays first, then build each column once in its final order.
+
+def _customer_frame(customer_ids, names: pd.Index, key_customer: np.ndarray, key_month: np.ndarray | None,
+                    columns: dict[str, np.ndarray], table: pd.DataFrame, row: np.ndarray,
+                    status: np.ndarray) -> pd.DataFrame:
+    """The output frame sorted by customer id (then month): sort on integer arrays, build each column once."""
+    n_customers = len(customer_ids)
     customer_rank = np.empty(n_customers, dtype="int64")
     customer_rank[pd.Index(customer_ids).argsort()] = np.arange(n_customers)
     order = (np.lexsort((key_month, customer_rank[key_customer])) if key_month is not None
@@ -1047,13 +873,13 @@ def _customer_core(
     out = pd.DataFrame({"customer": pd.Index(customer_ids).take(key_customer[order])})
     if key_month is not None:
         out.insert(0, "month", pd.PeriodIndex.from_ordinals(key_month[order], freq="M"))
+    top_category = columns["top_category"][order]
     if all(isinstance(n, str) for n in names):
-        out["top_category"] = _str_take(names, top_category[order])
+        out["top_category"] = _str_take(names, top_category)
     else:
-        out["top_category"] = pd.Series(names, dtype=object).reindex(top_category[order]).to_numpy(dtype=object)
-    out["top_revenue"] = top_revenue[order]
-    out["total_revenue"] = total[order]
-    out["top_share"] = share[order]
+        out["top_category"] = pd.Series(names, dtype=object).reindex(top_category).to_numpy(dtype=object)
+    for column in ("top_revenue", "total_revenue", "top_share"):
+        out[column] = columns[column][order]
     for column in ("pattern", "segment", "label"):
         out[column] = _str_take(table[column].to_numpy(dtype=object), row[order])
     out["status"] = _str_take(_CUSTOMER_STATUS, status[order])
@@ -1114,7 +940,7 @@ def segment_sizes(customers: pd.DataFrame, *, rules: SegmentRules | Mapping | No
     customers without a segment, columns: ``segment, n_customers, share`` (of all customers),
     ``revenue`` (their total revenue), ``revenue_share``.
     """
-    r = _rules(rules)
+    r = resolve_rules(rules)
     _require_table(customers, ("segment", "total_revenue"), name="customers")
     segment = customers["segment"].astype(object).where(customers["segment"].notna(), UNCLASSIFIED)
     frame = pd.DataFrame({"segment": segment.to_numpy(dtype=object),
@@ -1168,7 +994,7 @@ def segment_customers(
     revenue_col: str = "REVENUE",
 ) -> SegmentationResult:
     """Run the whole chapter-2 chain (one call for the notebook). Parameters as in the step functions."""
-    r = _rules(rules)
+    r = resolve_rules(rules)
     groups = main_groups(purchases, n_groups=n_groups, min_customers=min_customers,
                          customer_col=customer_col, group_col=group_col)
     cats = main_categories(purchases, n_categories=n_categories, categories=categories, category_col=category_col)
@@ -1188,516 +1014,17 @@ def segment_customers(
     )
 
 
-# --------------------------------------------------------------------------------------------------
-# 5. Stability (beyond the report)
-# --------------------------------------------------------------------------------------------------
-def monthly_category_patterns(
-    purchases: pd.DataFrame,
-    *,
-    groups: Sequence | pd.DataFrame,
-    categories: Sequence | pd.DataFrame,
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
-    group_col: str = "AGE_GENDER",
-    category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    date_col: str = "SESS_DT",
-    weight: str = "line",
-    split_tolerance: int = 0,
-    rules: SegmentRules | Mapping | None = None,
-) -> pd.DataFrame:
-    """Category patterns recomputed within each calendar month, main groups and categories held fixed.
 
-    Each month is treated as its own window: group means ("평균") are the month's, so a pattern says how
-    the category differed from the group's behaviour in that month. Every calendar month from the first
-    to the last date is listed, also one without purchases (then unscored).
-
-    Returns
-    -------
-    Tidy DataFrame, one row per month x main category (months ascending, categories in given order),
-    columns: ``month`` (Period[M]), then every column of :func:`category_patterns`, then ``n_lines``
-    (lines of the main groups in the category that month).
-    """
-    r = _rules(rules)
-    columns = _behaviour_columns(purchases, customer_col=customer_col, session_col=session_col,
-                                 group_col=group_col, category_col=category_col, time_col=time_col,
-                                 views_col=views_col, search_col=search_col, price_col=price_col, weight=weight)
-    _require(purchases, {"date_col": date_col})
-    _require_datetime(purchases, "date_col", date_col)
-    tolerance = _check_tolerance(split_tolerance)
-    group_list = _as_list(groups, "groups", column="group", flag="is_main")
-    category_list = _as_list(categories, "categories", column="category")
-    ordinals = _month_ordinals(purchases[date_col])
-    dated = ordinals != _NAT
-    if not dated.any():
-        raise ValueError(f"purchases has no dates in {date_col!r}: nothing to split into months")
-    first, last = int(ordinals[dated].min()), int(ordinals[dated].max())
-    offsets = np.where(dated, ordinals - first, -1)
-    arrays = _behaviour_arrays(purchases, group_list, category_list, columns=columns, weight=weight,
-                               months=offsets, n_months=last - first + 1)
-    frames = []
-    for offset in range(last - first + 1):  # one iteration per calendar month
-        behaviour = _behaviour_long(group_list, category_list, *(a[offset] for a in arrays))
-        gpat = group_patterns(behaviour, rules=r)
-        cpat = category_patterns(gpat, split_tolerance=tolerance, rules=r)
-        lines = gpat.groupby("category", sort=False)["n_lines"].sum().reindex(cpat["category"]).to_numpy()
-        cpat.insert(0, "month", pd.PeriodIndex.from_ordinals([first + offset] * len(cpat), freq="M"))
-        cpat["n_lines"] = lines.astype("int64")
-        frames.append(cpat)
-    return pd.concat(frames, ignore_index=True)
+#: Column names of the ``customer_segments`` data product (upper case, as chapter 6 and campaign tools read it).
+PRODUCT_COLUMNS: Mapping[str, str] = {
+    "top_category": "TOP_CATEGORY", "top_revenue": "TOP_REVENUE", "total_revenue": "TOTAL_REVENUE",
+    "top_share": "TOP_SHARE", "pattern": "PATTERN", "segment": "SEGMENT", "label": "SEGMENT_TYPE",
+    "status": "STATUS",
+}
 
 
-def category_stability(monthly_patterns: pd.DataFrame, *, overall: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Which categories change segment from month to month.
-
-    Compares ``segment_label`` (so a split spanning two segments is its own state) between consecutive
-    scored months of each category.
-
-    Parameters
-    ----------
-    monthly_patterns : DataFrame
-        Output of :func:`monthly_category_patterns`.
-    overall : DataFrame, optional
-        :func:`category_patterns` over the whole window, to compare each month with.
-
-    Returns
-    -------
-    DataFrame, one row per category, columns: ``category, n_months`` (scored months),
-    ``segment_path`` ('꼼꼼이→꼼꼼이→털털이', months ascending; '-' for an unscored month),
-    ``n_segments`` (distinct), ``n_changes`` (consecutive scored months whose segment differs),
-    ``changed`` (bool), ``modal_segment`` (most frequent; ties by rules order of appearance),
-    ``overall_segment`` and ``months_as_overall`` (NA / 0 without ``overall``).
-    """
-    _require_table(monthly_patterns, ("month", "category", "segment_label"), name="monthly_patterns")
-    data = monthly_patterns.sort_values(["month"], kind="mergesort")
-    categories = list(pd.unique(monthly_patterns["category"]))
-    label = data["segment_label"]
-    path = (
-        label.astype(object).where(label.notna(), "-").groupby(data["category"], sort=False).agg("→".join)
-    )
-    scored = data[label.notna()]
-    previous = scored.groupby("category", sort=False)["segment_label"].shift()
-    changes = (previous.notna() & (previous != scored["segment_label"])).groupby(scored["category"], sort=False).sum()
-    n_months = scored.groupby("category", sort=False).size()
-    n_segments = scored.groupby("category", sort=False)["segment_label"].nunique()
-    modal = (
-        scored.groupby(["category", "segment_label"], sort=False).size().rename("n").reset_index()
-        .sort_values(["category", "n"], ascending=[True, False], kind="mergesort")
-        .drop_duplicates("category").set_index("category")["segment_label"]
-    )
-    out = pd.DataFrame({"category": pd.Series(categories, dtype="str")})
-    out["n_months"] = n_months.reindex(categories, fill_value=0).to_numpy(dtype="int64")
-    out["segment_path"] = path.reindex(categories).astype("str").to_numpy()
-    out["n_segments"] = n_segments.reindex(categories, fill_value=0).to_numpy(dtype="int64")
-    out["n_changes"] = changes.reindex(categories, fill_value=0).to_numpy(dtype="int64")
-    out["changed"] = out["n_segments"] > 1
-    out["modal_segment"] = pd.Series(modal.reindex(categories).to_numpy(dtype=object), dtype="str")
-    if overall is not None:
-        _require_table(overall, ("category", "segment_label"), name="overall")
-        ref = overall.set_index("category")["segment_label"]
-        out["overall_segment"] = pd.Series(ref.reindex(categories).to_numpy(dtype=object), dtype="str")
-        same = scored["segment_label"].to_numpy(dtype=object) == ref.reindex(scored["category"]).to_numpy(dtype=object)
-        out["months_as_overall"] = (
-            pd.Series(same, index=scored.index).groupby(scored["category"], sort=False).sum()
-            .reindex(categories, fill_value=0).to_numpy(dtype="int64")
-        )
-    else:
-        out["overall_segment"] = pd.Series([None] * len(out), dtype="str")
-        out["months_as_overall"] = 0
-    return out
-
-
-def monthly_customer_segments(
-    purchases: pd.DataFrame,
-    category_patterns: pd.DataFrame,
-    *,
-    customer_col: str = "CLNT_ID",
-    category_col: str = "CLAC1_NM",
-    revenue_col: str = "REVENUE",
-    date_col: str = "SESS_DT",
-) -> pd.DataFrame:
-    """Each customer's segment in each calendar month they bought in.
-
-    The top category is taken within the month (rules as :func:`customer_segments`). Its segment comes from
-    ``category_patterns``: with a ``month`` column (the output of :func:`monthly_category_patterns`) the
-    month's own pattern is used, so movement mixes customers' and categories' changes; without one (the
-    whole-window :func:`category_patterns`) the category map is fixed and only customers' spending moves.
-
-    Returns
-    -------
-    DataFrame, one row per customer x month with purchases, sorted by customer then month, columns:
-        ``month`` (Period[M]), ``<customer_col>``, ``top_category, top_revenue, total_revenue, top_share,
-        pattern, segment, label, status`` (as in :func:`customer_segments`).
-    """
-    _require(purchases, {"customer_col": customer_col, "category_col": category_col,
-                         "revenue_col": revenue_col, "date_col": date_col})
-    _require_numeric(purchases, {"revenue_col": revenue_col})
-    _require_datetime(purchases, "date_col", date_col)
-    _require_table(category_patterns, ("category", "pattern", "segment", "label"), name="category_patterns")
-    out = _customer_core(purchases, category_patterns, customer_col=customer_col, category_col=category_col,
-                         revenue_col=revenue_col, months=_month_ordinals(purchases[date_col]))
-    return out.rename(columns={"customer": customer_col})
-
-
-def segment_transitions(
-    monthly_customers: pd.DataFrame,
-    *,
-    customer_col: str = "CLNT_ID",
-    by_month: bool = False,
-    rules: SegmentRules | Mapping | None = None,
-) -> pd.DataFrame:
-    """Month-to-month segment transitions of customers who bought in two consecutive calendar months.
-
-    A customer buying in April and June only contributes no pair. Customers without a segment in a month
-    count as ``'미분류'``.
-
-    Returns
-    -------
-    Long DataFrame, one row per observed (from, to) pair -- and per month pair with ``by_month=True`` --
-    ordered by rules order, columns: [``from_month, to_month``,] ``from_segment, to_segment, n_customers``,
-    ``share`` (of the customers leaving ``from_segment`` in that period), ``stayed`` (bool).
-    """
-    r = _rules(rules)
-    _require(monthly_customers, {"customer_col": customer_col, "month": "month", "segment": "segment"},
-             name="monthly_customers")
-    data = monthly_customers[[customer_col, "month", "segment"]].sort_values([customer_col, "month"], kind="mergesort")
-    segment = data["segment"].astype(object).where(data["segment"].notna(), UNCLASSIFIED)
-    previous_month = data.groupby(customer_col, sort=False)["month"].shift()
-    previous_segment = segment.groupby(data[customer_col], sort=False).shift()
-    consecutive = previous_month.notna() & (previous_month + 1 == data["month"])
-    pairs = pd.DataFrame({
-        "from_month": previous_month[consecutive].astype("period[M]"),
-        "to_month": data["month"][consecutive],
-        "from_segment": previous_segment[consecutive].astype(object),
-        "to_segment": segment[consecutive],
-    })
-    keys = (["from_month", "to_month"] if by_month else []) + ["from_segment", "to_segment"]
-    out = pairs.groupby(keys, sort=False).size().rename("n_customers").reset_index()
-    leaving = out.groupby([*keys[:-1]], sort=False)["n_customers"].transform("sum")
-    out["share"] = out["n_customers"] / leaving
-    order = {s: i for i, s in enumerate([*r.segments, UNCLASSIFIED])}
-    out["_f"] = out["from_segment"].map(order)
-    out["_t"] = out["to_segment"].map(order)
-    out = out.sort_values([*keys[:-2], "_f", "_t"], kind="mergesort").drop(columns=["_f", "_t"])
-    out["from_segment"] = out["from_segment"].astype("str")
-    out["to_segment"] = out["to_segment"].astype("str")
-    out["stayed"] = out["from_segment"] == out["to_segment"]
-    return out.reset_index(drop=True)[[*keys, "n_customers", "share", "stayed"]]
-
-
-def transition_matrix(transitions: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None) -> pd.DataFrame:
-    """Transition counts as a from x to table (all month pairs summed), rules order plus '미분류'."""
-    r = _rules(rules)
-    _require_table(transitions, ("from_segment", "to_segment", "n_customers"), name="transitions")
-    order = [*r.segments, UNCLASSIFIED]
-    table = transitions.pivot_table(index="from_segment", columns="to_segment", values="n_customers",
-                                    aggfunc="sum", fill_value=0)
-    table = table.reindex(index=order, columns=order, fill_value=0).astype("int64")
-    table.index.name = "from_segment"
-    table.columns.name = "to_segment"
-    return table
-
-
-@dataclass(frozen=True)
-class StabilityResult:
-    """Segment stability tables (see the functions of the same names for the columns)."""
-
-    monthly_patterns: pd.DataFrame
-    category_changes: pd.DataFrame
-    monthly_customers: pd.DataFrame
-    transitions: pd.DataFrame
-
-
-def segment_stability(
-    purchases: pd.DataFrame,
-    *,
-    groups: Sequence | pd.DataFrame,
-    categories: Sequence | pd.DataFrame,
-    overall: pd.DataFrame | None = None,
-    customer_map: str = "monthly",
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
-    group_col: str = "AGE_GENDER",
-    category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    revenue_col: str = "REVENUE",
-    date_col: str = "SESS_DT",
-    weight: str = "line",
-    split_tolerance: int = 0,
-    rules: SegmentRules | Mapping | None = None,
-) -> StabilityResult:
-    """Monthly recomputation in one call.
-
-    ``customer_map='monthly'`` gives customers the month's category segments; ``'overall'`` uses the
-    whole-window ``overall`` table (required then), isolating changes in customers' own spending.
-    """
-    if customer_map not in {"monthly", "overall"}:
-        raise ValueError(f"customer_map must be 'monthly' or 'overall', got {customer_map!r}")
-    if customer_map == "overall" and overall is None:
-        raise ValueError("customer_map='overall' needs overall= (the category_patterns of the whole window)")
-    r = _rules(rules)
-    monthly = monthly_category_patterns(
-        purchases, groups=groups, categories=categories, customer_col=customer_col, session_col=session_col,
-        group_col=group_col, category_col=category_col, time_col=time_col, views_col=views_col,
-        search_col=search_col, price_col=price_col, date_col=date_col, weight=weight,
-        split_tolerance=split_tolerance, rules=r,
-    )
-    customers = monthly_customer_segments(
-        purchases, monthly if customer_map == "monthly" else overall, customer_col=customer_col,
-        category_col=category_col, revenue_col=revenue_col, date_col=date_col,
-    )
-    return StabilityResult(
-        monthly_patterns=monthly,
-        category_changes=category_stability(monthly, overall=overall),
-        monthly_customers=customers,
-        transitions=segment_transitions(customers, customer_col=customer_col, rules=r),
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# 6. Figures (Korean labels)
-# --------------------------------------------------------------------------------------------------
-def _figure(width: float, height: float):
-    """A bare constrained-layout Figure with the Korean font active (helpers.common.figures owns the font setup)."""
-    from helpers.common import figures as plots
-
-    return plots.new_figure(figsize=(width, height))
-
-
-def _ordered_groups(values: Iterable) -> list:
-    return list(pd.unique(pd.Series(list(values), dtype=object)))
-
-
-def plot_behaviour_heatmap(
-    behaviour: pd.DataFrame,
-    *,
-    variables: Sequence[str] = VARIABLES,
-    rules: SegmentRules | Mapping | None = None,
-):
-    """Heatmap per variable of each group's difference from its own mean, by category, bits annotated.
-
-    Colour is the relative difference (%, diverging at 0); each cell shows the bit and the difference.
-    Row labels carry the group's "평균".
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    r = _rules(rules)
-    unknown = [v for v in variables if v not in VARIABLES]
-    if unknown or not variables:
-        raise ValueError(f"variables must be a non-empty subset of {list(VARIABLES)}, got {list(variables)}")
-    groups = _ordered_groups(behaviour["group"])
-    categories = _ordered_groups(behaviour["category"])
-    n = len(variables)
-    ncols = 2 if n > 1 else 1
-    nrows = int(np.ceil(n / ncols))
-    fig = _figure(max(6.0, 1.0 + 0.95 * len(categories)) * ncols, (1.2 + 0.5 * len(groups)) * nrows + 0.6)
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
-    for ax, var in zip(axes, variables):
-        part = behaviour[behaviour["variable"] == var]
-        rel = part.pivot(index="group", columns="category", values="rel_diff").reindex(index=groups, columns=categories)
-        bit = part.pivot(index="group", columns="category", values="bit").reindex(index=groups, columns=categories)
-        means = part.groupby("group", sort=False)["group_mean"].first().reindex(groups)
-        values = rel.to_numpy(dtype=float) * 100
-        finite = values[np.isfinite(values)]
-        limit = max(float(np.abs(finite).max()) if finite.size else 1.0, 1.0)
-        image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-        for i in range(len(groups)):  # annotation grid: groups x categories, not data rows
-            for j in range(len(categories)):
-                b = bit.iat[i, j]
-                text = "-" if pd.isna(b) else f"{int(b)}\n{values[i, j]:+.0f}%"
-                strong = np.isfinite(values[i, j]) and abs(values[i, j]) > 0.6 * limit
-                ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if strong else "black")
-        ax.set_xticks(range(len(categories)), [str(c) for c in categories], rotation=45, ha="right")
-        ax.set_yticks(range(len(groups)), [f"{g} ({OVERALL_LABEL} {m:,.1f})" for g, m in zip(groups, means)])
-        ax.set_title(f"{r.variable_labels[var]}: 고객군 평균 대비 차이 (1 = 평균보다 높음)")
-        fig.colorbar(image, ax=ax, label="평균 대비 차이 (%)", shrink=0.8)
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    fig.suptitle("고객군 × 상품군 온라인 행동 (비트 순서: 고려시간, 페이지 조회수, 검색 횟수, 구매단가)")
-    return fig
-
-
-def _segment_colours(segments: Sequence[str], r: SegmentRules) -> dict[str, str]:
-    from helpers.common import figures as plots
-
-    colours = {s: plots.PALETTE[i % len(plots.PALETTE)] for i, s in enumerate(r.segments)}
-    return {s: colours.get(s, plots.MUTED_COLOR) for s in segments}
-
-
-def plot_segment_sizes(sizes: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None):
-    """Bars of customers and revenue share per segment (from :func:`segment_sizes`).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    r = _rules(rules)
-    _require_table(sizes, ("segment", "n_customers", "share", "revenue_share"), name="sizes")
-    segments = [str(s) for s in sizes["segment"]]
-    colours = [_segment_colours(segments, r)[s] for s in segments]
-    fig = _figure(10, 4)
-    left, right = fig.subplots(1, 2)
-    left.bar(segments, sizes["n_customers"], color=colours)
-    for x, (count, share) in enumerate(zip(sizes["n_customers"], sizes["share"])):
-        left.annotate(f"{count:,}명\n({share:.1%})", (x, count), ha="center", va="bottom", fontsize=9)
-    left.set_title("행동 세그먼트별 고객 수")
-    left.set_ylabel("고객 수 (명)")
-    left.margins(y=0.2)
-    right.bar(segments, sizes["revenue_share"] * 100, color=colours)
-    for x, share in enumerate(sizes["revenue_share"]):
-        right.annotate(f"{share:.1%}", (x, share * 100), ha="center", va="bottom", fontsize=9)
-    right.set_title("행동 세그먼트별 매출 비중")
-    right.set_ylabel("매출 비중 (%)")
-    right.margins(y=0.2)
-    return fig
-
-
-def plot_category_stability(monthly_patterns: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None):
-    """Category x month grid coloured by segment, with the month's pattern(s) written in each cell.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    r = _rules(rules)
-    _require_table(monthly_patterns, ("month", "category", "segment", "pattern"), name="monthly_patterns")
-    months = sorted(pd.unique(monthly_patterns["month"]))
-    categories = _ordered_groups(monthly_patterns["category"])
-    names = [*r.segments, UNCLASSIFIED]
-    code = {s: i for i, s in enumerate(names)}
-    data = monthly_patterns.set_index(["category", "month"])
-    fig = _figure(max(6.0, 1.4 + 1.1 * len(months)), 1.2 + 0.45 * len(categories))
-    ax = fig.subplots()
-    grid = np.full((len(categories), len(months)), code[UNCLASSIFIED], dtype=float)
-    for i, category in enumerate(categories):
-        for j, month in enumerate(months):  # <= categories x 12 cells
-            if (category, month) not in data.index:
-                continue
-            row = data.loc[(category, month)]
-            segment = row["segment"]
-            if pd.notna(segment):
-                grid[i, j] = code[segment]
-            text = "-" if pd.isna(row["pattern"]) else str(row["pattern"])
-            if "pattern_2" in row.index and pd.notna(row["pattern_2"]):
-                text += f"/{row['pattern_2']}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white")
-    colours = _segment_colours(names, r)
-    ax.imshow(grid, cmap=ListedColormap([colours[s] for s in names]), vmin=-0.5, vmax=len(names) - 0.5, aspect="auto")
-    ax.set_xticks(range(len(months)), [str(m) for m in months])
-    ax.set_yticks(range(len(categories)), [str(c) for c in categories])
-    ax.set_title("월별 상품군 행동 패턴과 세그먼트")
-    ax.legend(handles=[Patch(color=colours[s], label=s) for s in names], loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return fig
-
-
-# --------------------------------------------------------------------------------------------------
-# 7. One-sentence readings (Korean)
-# --------------------------------------------------------------------------------------------------
-
-
-
-
-def describe_groups(groups: pd.DataFrame, *, min_customers: int | None = None) -> str:
-    """One sentence on the main groups and the groups left unscored (from :func:`main_groups`)."""
-    _require_table(groups, ("group", "n_customers", "is_main", "status"), name="groups")
-    main = groups[groups["is_main"].astype(bool)]
-    small = groups[groups["status"] == "below_min_customers"]
-    sentence = (
-        f"고객 수 기준 상위 {len(main)}개 고객군({', '.join(map(str, main['group']))})을 주 고객군으로 삼았고, "
-        f"이들이 전체 고객군 고객의 {main['n_customers'].sum() / max(groups['n_customers'].sum(), 1):.1%}를 차지합니다"
-    )
-    if len(small):
-        guard = f"{min_customers:,}명 미만" if min_customers is not None else "최소 고객 수 미만"
-        sentence += f"; {guard}인 {len(small)}개 고객군({', '.join(map(str, small['group']))})은 점수화하지 않았습니다"
-    return sentence + "."
-
-
-def describe_category(category_patterns: pd.DataFrame, category: str,
-                      *, rules: SegmentRules | Mapping | None = None) -> str:
-    """One sentence on a category's pattern, e.g. '여성의류는 꼼꼼이(1101) 패턴으로 …'."""
-    r = _rules(rules)
-    _require_table(category_patterns, ("category", "pattern", "segment"), name="category_patterns")
-    rows = category_patterns[category_patterns["category"] == category]
-    if rows.empty:
-        known = list(category_patterns["category"])
-        raise ValueError(f"category {category!r} is not in category_patterns; known: {known}")
-    row = rows.iloc[0]
-    if pd.isna(row["pattern"]):
-        return f"{josa(category, '은', '는')} 점수화된 고객군이 없어 행동 패턴을 정하지 못했습니다."
-    bits = [r.variable_labels[v] for v, b in zip(VARIABLES, row["pattern"]) if b == "1"]
-    high = f"{'·'.join(bits)}{'이' if has_final_consonant(bits[-1]) else '가'} 고객군 평균보다 높습니다" if bits \
-        else "네 변수 모두 고객군 평균 이하입니다"
-    if bool(row.get("split", False)):
-        second = f"{row['segment_2']}({row['pattern_2']})"
-        return (
-            f"{josa(category, '은', '는')} 고객군이 {row['segment']}({row['pattern']})"
-            f"{'과' if has_final_consonant(row['segment']) else '와'} {second} 두 패턴으로 "
-            f"{row['n_groups_pattern']}:{row['n_groups_pattern_2']}로 고르게 나뉩니다."
-        )
-    return (
-        f"{josa(category, '은', '는')} {row['segment']}({row['pattern']}) 패턴으로, "
-        f"{row['n_groups_scored']}개 고객군 중 {row['n_groups_pattern']}개가 이 패턴과 같고 {high}."
-    )
-
-
-def describe_categories(category_patterns: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None) -> str:
-    """One sentence listing the categories of each segment, e.g. '꼼꼼이는 여성의류·패션잡화, …'."""
-    r = _rules(rules)
-    _require_table(category_patterns, ("category", "segment", "segment_2"), name="category_patterns")
-    parts = []
-    for segment in r.segments:  # <= a handful of segments
-        member = (category_patterns["segment"] == segment) | (category_patterns["segment_2"] == segment)
-        names = [str(c) for c in category_patterns.loc[member.fillna(False), "category"]]
-        if names:
-            parts.append(f"{josa(segment, '은', '는')} {'·'.join(names)}")
-    if not parts:
-        return "점수화된 상품군이 없어 행동 세그먼트를 정하지 못했습니다."
-    return ", ".join(parts) + " 상품군에서 나타납니다."
-
-
-def describe_sizes(sizes: pd.DataFrame) -> str:
-    """One sentence on segment sizes (from :func:`segment_sizes`)."""
-    _require_table(sizes, ("segment", "n_customers", "share", "revenue_share"), name="sizes")
-    total = int(sizes["n_customers"].sum())
-    classified = sizes[sizes["segment"] != UNCLASSIFIED]
-    if total == 0 or classified["n_customers"].sum() == 0:
-        return "행동 세그먼트를 받은 고객이 없습니다."
-    top = classified.sort_values("n_customers", ascending=False, kind="mergesort").iloc[0]
-    unclassified = sizes.loc[sizes["segment"] == UNCLASSIFIED, "n_customers"].sum()
-    sentence = (
-        f"고객 {total:,}명 중 {josa(top['segment'], '이', '가')} {top['share']:.1%}로 가장 많고 "
-        f"매출의 {top['revenue_share']:.1%}를 차지합니다"
-    )
-    if unclassified:
-        sentence += (f"; {unclassified:,}명({unclassified / total:.1%})은 세그먼트를 받지 못했습니다"
-                     "(최다 구매 상품군이 주 상품군이 아닌 경우 등)")
-    return sentence + "."
-
-
-def describe_stability(category_changes: pd.DataFrame, transitions: pd.DataFrame | None = None) -> str:
-    """One sentence on month-to-month stability (from :func:`category_stability` and transitions)."""
-    _require_table(category_changes, ("category", "changed"), name="category_changes")
-    changed = category_changes.loc[category_changes["changed"].astype(bool), "category"].astype(str).tolist()
-    n = len(category_changes)
-    if changed:
-        sentence = f"주요 상품군 {n}개 중 {len(changed)}개({', '.join(changed)})의 세그먼트가 월에 따라 바뀌었습니다"
-    else:
-        sentence = f"주요 상품군 {n}개 모두 분석 기간 내내 같은 세그먼트를 유지했습니다"
-    if transitions is not None and len(transitions):
-        total = int(transitions["n_customers"].sum())
-        stayed = int(transitions.loc[transitions["stayed"].astype(bool), "n_customers"].sum())
-        sentence += (f"; 연속한 두 달에 모두 구매한 고객의 월간 이동 {total:,}건 중 {stayed / total:.1%}가 "
-                     "같은 세그먼트에 머물렀습니다")
-    return sentence + "."
+def customer_segments_product(customers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`customer_segments` output with the product's column names (``CLNT_ID, TOP_CATEGORY, …,
+    SEGMENT, SEGMENT_TYPE, STATUS``); values unchanged (machine codes such as ``status='ok'`` stay)."""
+    _require_table(customers, list(PRODUCT_COLUMNS), name="customers")
+    return customers.rename(columns=dict(PRODUCT_COLUMNS))

@@ -85,6 +85,13 @@ def test_importing_helpers_has_no_side_effects():
     assert result.returncode == 0, result.stderr
 
 
+def test_compute_modules_do_not_load_matplotlib():
+    code = ("import sys\nimport helpers.common.figures, helpers.chapters.eda.compute\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=MAIN, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_use_korean_font_is_idempotent_and_survives_rc_reset():
     from matplotlib import font_manager
 
@@ -149,3 +156,21 @@ def test_new_figure_sizes():
     assert tuple(plots.new_figure("wide").get_size_inches()) == plots.FIGSIZES["wide"]
     with pytest.raises(ValueError, match="kind"):
         plots.new_figure("huge")
+
+
+def test_share_bars_one_colour_grey_for_other_and_unknown():
+    table = pd.DataFrame({"label": ["a", "b", "기타", "미상"], "n": [5, 3, 1, 1], "share": [0.5, 0.3, 0.1, 0.1]})
+    fig = plots.share_bar_figure(table, label_col="label", count_col="n", share_col="share", title="제목")
+    colours = [mpl.colors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    assert colours == [plots.BAR_COLOR, plots.BAR_COLOR, plots.MUTED_COLOR, plots.MUTED_COLOR]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["5건\n(50.0%)", "3건\n(30.0%)", "1건\n(10.0%)", "1건\n(10.0%)"]
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= 9
+
+
+def test_figure_axes_uses_the_callers_axes():
+    fig = plots.new_figure("wide")
+    ax = fig.add_subplot()
+    assert plots.figure_axes(ax=ax) == (fig, ax)
+    new_fig, new_ax = plots.figure_axes("pie")
+    assert new_fig is not fig and new_ax.figure is new_fig
+    assert tuple(new_fig.get_size_inches()) == plots.FIGSIZES["pie"]
