@@ -76,6 +76,25 @@ def _amounts(values: pd.Series, amount_col: str) -> np.ndarray:
     return amount
 
 
+def _day_of(value: Any, name: str) -> int:
+    return int(parse_date(value, name).to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+def _checked_days(dates: pd.Series, date_col: str, observation_end: Any,
+                  start_date: Any) -> tuple[np.ndarray, int, int | None]:
+    """Day numbers of the rows, refusing rows after ``observation_end`` or before ``start_date``."""
+    days = _day_numbers(dates, date_col)
+    end_day = _day_of(observation_end, "observation_end")
+    if (days > end_day).any():
+        raise ValueError(f"{int((days > end_day).sum()):,} row(s) of {date_col} fall after observation_end="
+                         f"{observation_end}; filter the transactions or move observation_end")
+    start_day = None if start_date is None else _day_of(start_date, "start_date")
+    if start_day is not None and (days < start_day).any():
+        raise ValueError(f"{int((days < start_day).sum()):,} row(s) of {date_col} fall before start_date="
+                         f"{start_date}; filter the transactions or move start_date")
+    return days, end_day, start_day
+
+
 def rfm_summary(
     transactions: pd.DataFrame,
     *,
@@ -131,21 +150,11 @@ def rfm_summary(
         raise ValueError("transactions has no rows: nothing to summarise; check the date range")
     if transactions[customer_col].isna().any():
         raise ValueError(f"{customer_col} is missing in {int(transactions[customer_col].isna().sum()):,} row(s)")
-    end_day = int(parse_date(observation_end, "observation_end").to_datetime64().astype("datetime64[D]").astype(int))
-    days = _day_numbers(transactions[date_col], date_col)
-    if (days > end_day).any():
-        raise ValueError(f"{int((days > end_day).sum()):,} row(s) of {date_col} fall after observation_end="
-                         f"{observation_end}; filter the transactions or move observation_end")
     if origin not in ("first_purchase", "window_start"):
         raise ValueError(f"origin={origin!r} must be 'first_purchase' or 'window_start'")
     if origin == "window_start" and start_date is None:
         raise ValueError("origin='window_start' needs start_date (the day the data begin)")
-    start_day = None
-    if start_date is not None:
-        start_day = int(parse_date(start_date, "start_date").to_datetime64().astype("datetime64[D]").astype(int))
-        if (days < start_day).any():
-            raise ValueError(f"{int((days < start_day).sum()):,} row(s) of {date_col} fall before start_date="
-                             f"{start_date}; filter the transactions or move start_date")
+    days, end_day, start_day = _checked_days(transactions[date_col], date_col, observation_end, start_date)
     codes, uniques = pd.factorize(transactions[customer_col], sort=True)
     window_start = start_day if origin == "window_start" else None
     return _summarise(codes, uniques, days, _amounts(transactions[amount_col], amount_col), end_day,

@@ -31,6 +31,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from helpers.chapters.grades import clv
 from helpers.chapters.grades.rules import (
     LAPSED_LABEL,
     NEW_LABEL,
@@ -94,21 +95,29 @@ class ChapterDates:
     holdout_cutoff : Timestamp
         Last day of the month ``holdout_months`` months before ``end``'s month.
     holdout_days : int
-        Days in (holdout_cutoff, end]: the default forecast horizon.
+        Days in (holdout_cutoff, end].
+    forecast_days : int
+        Horizon of the value forecast after ``end``: ``forecast_horizon_days``, or ``holdout_days`` when 0.
     """
 
     end: pd.Timestamp
     migration_from: pd.Timestamp
     holdout_cutoff: pd.Timestamp
     holdout_days: int
+    forecast_days: int
 
 
-def chapter_dates(end_date: Any, *, migration_months_back: int = 1, holdout_months: int = 2) -> ChapterDates:
-    """Month ends counted back from ``end_date`` for the migration and the holdout check.
+def chapter_dates(end_date: Any, *, migration_months_back: int = 1, holdout_months: int = 2,
+                  forecast_horizon_days: int = 0) -> ChapterDates:
+    """Month ends counted back from ``end_date`` for the migration and the holdout check; the forecast horizon.
 
     ``chapter_dates("2018-09-30", migration_months_back=1, holdout_months=2)`` gives migration from
-    2018-08-31 and a holdout cut-off of 2018-07-31 (62 days to the end).
+    2018-08-31, a holdout cut-off of 2018-07-31 (61 days to the end) and a 61-day forecast horizon.
     """
+    if isinstance(forecast_horizon_days, bool) or not isinstance(forecast_horizon_days, (int, np.integer)) \
+            or forecast_horizon_days < 0:
+        raise ValueError(f"forecast_horizon_days={forecast_horizon_days!r} must be a whole number of days "
+                         "(0 = the holdout length)")
     for name, months in (("migration_months_back", migration_months_back), ("holdout_months", holdout_months)):
         if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
             raise ValueError(f"{name}={months!r} must be a whole number of months >= 1")
@@ -118,7 +127,9 @@ def chapter_dates(end_date: Any, *, migration_months_back: int = 1, holdout_mont
         return (end.to_period("M") - months).to_timestamp(how="end").normalize()
 
     cutoff = month_end_before(holdout_months)
-    return ChapterDates(end, month_end_before(migration_months_back), cutoff, int((end - cutoff).days))
+    holdout_days = int((end - cutoff).days)
+    return ChapterDates(end, month_end_before(migration_months_back), cutoff, holdout_days,
+                        int(forecast_horizon_days) or holdout_days)
 
 
 # --------------------------------------------------------------------------------------------
@@ -826,3 +837,322 @@ def _holdout_by_grade(positions: np.ndarray, future: np.ndarray, buyer: np.ndarr
             "TOTAL_SPEND": totals,
             "SPEND_SHARE": totals / total_future if total_future else np.nan,
         })
+
+
+# --------------------------------------------------------------------------------------------
+# Beyond the report: customer-value forecast beside the grades
+# --------------------------------------------------------------------------------------------
+#: Output columns of :func:`customer_value_forecast` (after the customer id column).
+FORECAST_COLUMNS: tuple[str, ...] = ("GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE")
+#: Methods compared on the holdout (column ``method`` of the check table), best first in the report.
+VALUE_METHODS: tuple[str, ...] = ("forecast", "grades", "past_spend")
+_ORIGINS = ("first_purchase", "window_start")
+_SPEND_MODELS = ("gamma_gamma", "mean")
+
+
+@dataclass(frozen=True)
+class ValueForecast:
+    """Per-customer expected purchases and spend over the next ``horizon_days`` after ``observation_end``.
+
+    Attributes
+    ----------
+    customers : DataFrame
+        ``customer_col``, PRED_PURCHASES (expected purchase days, 3 decimals), PRED_SPEND (expected spend,
+        whole currency units), P_ALIVE (probability still active, 3 decimals); sorted by customer id.
+    model : clv.ValueModel
+        The fitted BG/NBD + Gamma–Gamma model (parameters, fit time, spend–frequency correlation).
+    origin : str
+        The customers' clock: "first_purchase" (classic) or "window_start" (left-truncated window).
+    spend_model : str
+        "gamma_gamma" (each customer's conditional spend per purchase) or "mean" (population mean).
+    validation : DataFrame
+        origin, spend_model, n_customers, spearman: each variant's rank correlation with spend in the last
+        ``validation_days`` of the history, fitted on the days before (empty when not chosen by data).
+    observation_end : Timestamp
+    horizon_days : int
+    """
+
+    customers: pd.DataFrame
+    model: Any
+    origin: str
+    spend_model: str
+    validation: pd.DataFrame
+    observation_end: pd.Timestamp
+    horizon_days: int
+
+
+def _fit_predict(transactions: pd.DataFrame, *, end: pd.Timestamp, horizon_days: int, start_date: Any,
+                 origin: str, cols: dict, spend_models: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], Any]:
+    """Fit on ``transactions`` up to ``end``; rounded predictions per spend model (see clv.predict_value)."""
+    summary = clv.rfm_summary(transactions, observation_end=end, start_date=start_date, origin=origin, **cols)
+    model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
+    preds = {}
+    for spend in spend_models:
+        pred = clv.predict_value(model, summary, horizon_days=horizon_days, customer_col=cols["customer_col"],
+                                 spend=spend)
+        preds[spend] = pred.assign(PRED_PURCHASES=pred["PRED_PURCHASES"].round(3),
+                                   PRED_SPEND=pred["PRED_SPEND"].round(0), P_ALIVE=pred["P_ALIVE"].round(3))
+    return preds, model
+
+
+def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.Timestamp, validation_days: int,
+                    cols: dict) -> tuple[tuple[str, str], pd.DataFrame]:
+    """The (origin, spend model) whose forecast from ``end − validation_days`` best ranks spend in the last days.
+
+    Ties go to the earlier variant in the order (first_purchase, window_start) × (gamma_gamma, mean): the
+    classic model unless the data say otherwise.
+    """
+    inner_end = end - pd.Timedelta(days=validation_days)
+    dates = pd.to_datetime(transactions[cols["date_col"]]).dt.normalize()
+    early, late = transactions[dates <= inner_end], transactions[dates > inner_end]
+    actual = late.groupby(cols["customer_col"])[cols["amount_col"]].sum()
+    rows = []
+    for origin in _ORIGINS:
+        preds, _ = _fit_predict(early, end=inner_end, horizon_days=validation_days, start_date=start,
+                                origin=origin, cols=cols, spend_models=_SPEND_MODELS)
+        for spend, pred in preds.items():
+            later = actual.reindex(pred[cols["customer_col"]]).fillna(0.0).to_numpy(float)
+            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred),
+                         "spearman": round(spearman(pred["PRED_SPEND"].to_numpy(float), later), 4)})
+    table = pd.DataFrame(rows)
+    best = int(np.argmax(table["spearman"].fillna(-np.inf).to_numpy()))
+    return (table.loc[best, "origin"], table.loc[best, "spend_model"]), table
+
+
+def _check_forecast_args(horizon_days: Any, origin: Any) -> None:
+    if isinstance(horizon_days, bool) or not isinstance(horizon_days, (int, np.integer)) or horizon_days < 1:
+        raise ValueError(f"horizon_days={horizon_days!r} must be a whole number of days >= 1")
+    if origin not in ("auto", *_ORIGINS):
+        raise ValueError(f"origin={origin!r} must be one of {['auto', *_ORIGINS]}")
+
+
+def forecast_value(
+    transactions: pd.DataFrame,
+    *,
+    observation_end: Any,
+    horizon_days: int,
+    start_date: Any = None,
+    origin: str = "auto",
+    validation_days: int | None = None,
+    customer_col: str = "CLNT_ID",
+    date_col: str = "SESS_DT",
+    amount_col: str = "REVENUE",
+) -> ValueForecast:
+    """Expected purchases and spend of every customer over the ``horizon_days`` after ``observation_end``.
+
+    BG/NBD (repeat purchase days) × Gamma–Gamma (spend per purchase day), fitted by maximum likelihood on
+    the rows up to ``observation_end`` (see :mod:`helpers.chapters.grades.clv` for the models and their
+    assumptions: purchase rate and dropout independent; spend per purchase independent of frequency).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Purchases up to ``observation_end`` (one row per line, session or customer-day). Not mutated.
+    observation_end : date-like
+        Last day of the history; the forecast covers the following ``horizon_days`` days.
+    horizon_days : int
+        Length of the forecast period in days (≥ 1).
+    start_date : date-like, optional
+        First day of the data; needed for ``origin="window_start"`` and for choosing the origin.
+    origin : {"auto", "first_purchase", "window_start"}
+        The customers' clock (see :func:`clv.rfm_summary`). ``"auto"`` (default) fits both clocks on the
+        history minus its last ``validation_days``, each with both spend models (Gamma–Gamma per customer, or
+        the population mean), and keeps the variant that ranks spend in those days best — a time-ordered
+        validation inside the history, never the period being forecast. Without ``start_date``: the classic
+        "first_purchase" clock with Gamma–Gamma spend, as when ``origin`` is given.
+    validation_days : int, optional
+        Length of that validation slice; default ``horizon_days``, at most a third of the history.
+    customer_col, date_col, amount_col : str
+        Column names (as in :func:`grade_customers`).
+
+    Returns
+    -------
+    ValueForecast
+
+    Raises
+    ------
+    ValueError
+        Bad horizon/origin, rows after ``observation_end`` or before ``start_date``, no repeat purchases.
+    """
+    _check_forecast_args(horizon_days, origin)
+    end = parse_date(observation_end, "observation_end")
+    start = None if start_date is None else parse_date(start_date, "start_date")
+    cols = {"customer_col": customer_col, "date_col": date_col, "amount_col": amount_col}
+    validation = pd.DataFrame(columns=["origin", "spend_model", "n_customers", "spearman"])
+    spend = "gamma_gamma"
+    if origin == "auto" and start is None:
+        origin = "first_purchase"
+    elif origin == "auto":
+        days = min(int(validation_days or horizon_days), max(1, (end - start).days // 3))
+        (origin, spend), validation = _choose_variant(transactions, end=end, start=start, validation_days=days,
+                                                      cols=cols)
+    preds, model = _fit_predict(transactions, end=end, horizon_days=int(horizon_days), start_date=start,
+                                origin=origin, cols=cols, spend_models=(spend,))
+    customers = preds[spend][[customer_col, "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE"]]
+    return ValueForecast(customers, model, origin, spend, validation, end, int(horizon_days))
+
+
+def top_share_capture(score: np.ndarray, actual: np.ndarray, share: float = 0.1) -> float:
+    """Share of the total ``actual`` held by the top ``share`` of customers ranked by ``score``.
+
+    Ties at the cut are split evenly (each tied customer counts with the fraction of the tied group that fits),
+    so a score with few distinct values (grades) is not favoured or punished by an arbitrary tie order.
+    """
+    score, actual = np.asarray(score, float), np.asarray(actual, float)
+    total = actual.sum()
+    if len(score) == 0 or total <= 0:
+        return float("nan")
+    k = share * len(score)
+    frame = pd.DataFrame({"s": score, "a": actual}).groupby("s", sort=True)["a"].agg(["sum", "size"])[::-1]
+    above = frame["size"].cumsum().to_numpy() - frame["size"].to_numpy()
+    take = np.clip(k - above, 0, frame["size"].to_numpy()) / frame["size"].to_numpy()
+    return float((take * frame["sum"].to_numpy()).sum() / total)
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """The forecast and the grades on the same holdout (graded/forecast at the cut-off, spend after it).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per method in :data:`VALUE_METHODS` order: method ('forecast' = BG/NBD + Gamma–Gamma,
+        'grades' = grade as an ordinal score, best grade highest, 'past_spend' = spend up to the cut-off),
+        spearman (rank correlation with later spend), top_decile_capture (share of later spend held by the
+        top 10 % by the method; ties split evenly), n_customers.
+    by_grade : DataFrame
+        GRADE, CUSTOMERS, PRED_SPEND (mean forecast), FUTURE_SPEND (mean actual), PRED_PURCHASES (mean),
+        FUTURE_BUYER_SHARE — per grade at the cut-off, in grade order.
+    customers : DataFrame
+        ``customer_col``, GRADE, PRED_PURCHASES, PRED_SPEND, P_ALIVE, FUTURE_SPEND.
+    forecast : ValueForecast
+        The forecast made at the cut-off.
+    """
+
+    table: pd.DataFrame
+    by_grade: pd.DataFrame
+    customers: pd.DataFrame
+    forecast: ValueForecast
+
+
+def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date: Any = None,
+                customer_col: str = "CLNT_ID", date_col: str = "SESS_DT", amount_col: str = "REVENUE",
+                rules: GradeRules | Mapping[str, Any] | None = None) -> ValueCheck:
+    """Forecast from the holdout's cut-off and compare it with the grades on the holdout's later spend.
+
+    ``transactions`` are the ones given to :func:`holdout_check` (rows after the cut-off are ignored for the
+    fit); the horizon is the holdout's (cutoff, horizon_end]. Customers are those graded at the cut-off.
+    """
+    if not isinstance(holdout, HoldoutCheck):
+        raise TypeError("holdout must be the result of holdout_check")
+    rules = resolve_rules(rules)
+    dates = pd.to_datetime(transactions[date_col]).dt.normalize()
+    forecast = forecast_value(transactions[dates <= holdout.cutoff], observation_end=holdout.cutoff,
+                              horizon_days=int((holdout.horizon_end - holdout.cutoff).days), start_date=start_date,
+                              customer_col=customer_col, date_col=date_col, amount_col=amount_col)
+    customers = holdout.customers.merge(forecast.customers, on=customer_col, how="left", validate="1:1")
+    future = customers["FUTURE_SPEND"].to_numpy(float)
+    scores = {
+        "forecast": customers["PRED_SPEND"].to_numpy(float),
+        "grades": (len(rules.grade_order) - 1 - _grade_positions(customers, rules)).astype(float),
+        "past_spend": customers["TOT_PRICE"].to_numpy(float),
+    }
+    table = pd.DataFrame({
+        "method": list(VALUE_METHODS),
+        "spearman": [round(spearman(scores[m], future), 4) for m in VALUE_METHODS],
+        "top_decile_capture": [round(top_share_capture(scores[m], future), 4) for m in VALUE_METHODS],
+        "n_customers": len(customers),
+    })
+    by_grade = _value_by_grade_holdout(customers, rules)
+    kept = customers[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE", "FUTURE_SPEND"]]
+    return ValueCheck(table, by_grade, kept, forecast)
+
+
+def _value_by_grade_holdout(customers: pd.DataFrame, rules: GradeRules) -> pd.DataFrame:
+    positions = _grade_positions(customers, rules)
+    frame = customers.assign(_pos=positions, FUTURE_BUYER=customers["FUTURE_SPEND"] > 0)
+    grouped = frame.groupby("_pos").agg(CUSTOMERS=("PRED_SPEND", "size"), PRED_SPEND=("PRED_SPEND", "mean"),
+                                        FUTURE_SPEND=("FUTURE_SPEND", "mean"),
+                                        PRED_PURCHASES=("PRED_PURCHASES", "mean"),
+                                        FUTURE_BUYER_SHARE=("FUTURE_BUYER", "mean"))
+    grouped = grouped.reindex(range(len(rules.grade_order)))
+    grouped["CUSTOMERS"] = grouped["CUSTOMERS"].fillna(0).astype(np.int64)
+    return grouped.reset_index(drop=True).assign(GRADE=list(rules.grade_order))[
+        ["GRADE", "CUSTOMERS", "PRED_SPEND", "FUTURE_SPEND", "PRED_PURCHASES", "FUTURE_BUYER_SHARE"]]
+
+
+def customer_value_forecast(graded: pd.DataFrame, forecast: ValueForecast, *,
+                            customer_col: str = "CLNT_ID") -> pd.DataFrame:
+    """The data product ``customer_value_forecast``: every graded customer with their forecast.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_col`` then :data:`FORECAST_COLUMNS`: GRADE (as graded), PRED_PURCHASES (expected purchase
+        days in the horizon), PRED_SPEND (expected spend, whole KRW), P_ALIVE (3 decimals); sorted by id.
+    """
+    _require(graded, (customer_col, "GRADE"), "graded")
+    out = graded[[customer_col, "GRADE"]].merge(forecast.customers, on=customer_col, how="left", validate="1:1")
+    missing = int(out["PRED_SPEND"].isna().sum())
+    if missing:
+        raise ValueError(f"{missing:,} graded customer(s) have no forecast: grade and forecast the same "
+                         "transactions up to the same date")
+    return out.sort_values(customer_col, kind="mergesort").reset_index(drop=True)
+
+
+def value_by_grade(value: pd.DataFrame, *, rules: GradeRules | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Expected value per grade from :func:`customer_value_forecast`.
+
+    Returns
+    -------
+    DataFrame
+        GRADE (grade order), CUSTOMERS, PRED_PURCHASES (mean), PRED_SPEND (mean per customer),
+        PRED_SPEND_TOTAL, PRED_SPEND_SHARE, P_ALIVE (mean). Empty grades have NaN means.
+    """
+    rules = resolve_rules(rules)
+    _require(value, ("GRADE", *FORECAST_COLUMNS[1:]), "value")
+    frame = value.assign(_pos=_grade_positions(value, rules))
+    grouped = (frame.groupby("_pos").agg(CUSTOMERS=("PRED_SPEND", "size"), PRED_PURCHASES=("PRED_PURCHASES", "mean"),
+                                         PRED_SPEND=("PRED_SPEND", "mean"), PRED_SPEND_TOTAL=("PRED_SPEND", "sum"),
+                                         P_ALIVE=("P_ALIVE", "mean"))
+               .reindex(range(len(rules.grade_order))))
+    grouped["CUSTOMERS"] = grouped["CUSTOMERS"].fillna(0).astype(np.int64)
+    grouped["PRED_SPEND_TOTAL"] = grouped["PRED_SPEND_TOTAL"].fillna(0.0)
+    total = grouped["PRED_SPEND_TOTAL"].sum()
+    grouped["PRED_SPEND_SHARE"] = grouped["PRED_SPEND_TOTAL"] / total if total else np.nan
+    return grouped.reset_index(drop=True).assign(GRADE=list(rules.grade_order))[
+        ["GRADE", "CUSTOMERS", "PRED_PURCHASES", "PRED_SPEND", "PRED_SPEND_TOTAL", "PRED_SPEND_SHARE", "P_ALIVE"]]
+
+
+def upgrade_candidates(value: pd.DataFrame, *, size: int | None = None, customer_col: str = "CLNT_ID",
+                       rules: GradeRules | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Customers below the best grade whose forecast is at least the best grade's median forecast.
+
+    The bar comes from the data (the typical best-grade customer's expected spend), not a hand-set number:
+    these customers are expected to spend like a typical top-grade customer but get a lower grade's
+    treatment — the ones a campaign should try to move up.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_col``, GRADE, PRED_PURCHASES, PRED_SPEND, rank (1 = highest PRED_SPEND; ties by id),
+        at most ``size`` rows (all when None). Empty when the best grade has no customers.
+    """
+    rules = resolve_rules(rules)
+    _require(value, (customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND"), "value")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0):
+        raise ValueError(f"size={size!r} must be a non-negative integer or None")
+    positions = _grade_positions(value, rules)
+    best = value["PRED_SPEND"].to_numpy(float)[positions == 0]
+    bar = float(np.median(best)) if len(best) else np.inf
+    keep = value[(positions > 0) & (value["PRED_SPEND"].to_numpy(float) >= bar)]
+    out = keep.sort_values(["PRED_SPEND", customer_col], ascending=[False, True], kind="mergesort")
+    out = out[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND"]].head(size if size is not None else len(out))
+    return out.assign(rank=np.arange(1, len(out) + 1, dtype=np.int64)).reset_index(drop=True)
+
+
+def value_forecast_check(check: ValueCheck) -> pd.DataFrame:
+    """The data product ``value_forecast_check``: method, spearman, n_customers (read by the report index)."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    return check.table[["method", "spearman", "n_customers"]].copy()

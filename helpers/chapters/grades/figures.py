@@ -11,14 +11,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers.chapters.grades.compute import GradeMigration, HoldoutCheck
+from helpers.chapters.grades.compute import GradeMigration, HoldoutCheck, ValueCheck
 from helpers.chapters.grades.rules import SCORE_KINDS, GradeRules, resolve_rules
 from helpers.common.checks import require_columns
 from helpers.common.figures import PALETTE, krw_formatter, new_figure, thousands_formatter
 from helpers.common.formats import format_count, format_date, format_krw, format_pct
+from helpers.common.labels import GRADES_VALUE_METHOD_LABELS
 
 __all__ = ["plot_score_distributions", "plot_grade_grid", "plot_grade_summary", "plot_migration",
-           "plot_holdout"]
+           "plot_holdout", "plot_value_check", "plot_value_by_grade"]
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -167,4 +168,49 @@ def plot_holdout(holdout: HoldoutCheck, *, ax: Any = None) -> Figure:
     right.set_ylabel("재구매 고객 비율 (%)")
     right.set_title("등급별 이후 기간 구매 고객 비율")
     right.margins(y=0.15)
+    return fig
+
+
+def plot_value_check(check: ValueCheck, *, ax: Any = None) -> Figure:
+    """Rank correlation with later spend and top-decile capture, per method, on the holdout."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    table = check.table
+    names = [GRADES_VALUE_METHOD_LABELS.get(m, m) for m in table["method"]]
+    fig, ax = _figure_and_axes(ax, (9, 4.2))
+    x = np.arange(len(table))
+    width = 0.38
+    for offset, column, label, color in ((-width / 2, "spearman", "순위상관(스피어만)", PALETTE[0]),
+                                         (width / 2, "top_decile_capture", "상위 10% 고객의 구매액 비중", PALETTE[1])):
+        values = table[column].fillna(0).to_numpy(float)
+        bars = ax.bar(x + offset, values, width, label=label, color=color)
+        texts = [f"{v:.2f}" if column == "spearman" else format_pct(v) for v in values]
+        ax.bar_label(bars, labels=texts, fontsize=8)
+    ax.set_xticks(x, names)
+    ax.set_ylim(0, max(1.0, float(table[["spearman", "top_decile_capture"]].max().max()) * 1.15))
+    ax.set_title(f"이후 구매액 예측력 비교 ({format_date(check.forecast.observation_end)} 기준, "
+                 f"이후 {check.forecast.horizon_days}일)")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def plot_value_by_grade(check: ValueCheck, *, ax: Any = None) -> Figure:
+    """Per grade at the cut-off: mean forecast spend beside mean actual later spend."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    table = check.by_grade
+    fig, ax = _figure_and_axes(ax, (8, 4.2))
+    x = np.arange(len(table))
+    width = 0.38
+    for offset, column, label, color in ((-width / 2, "PRED_SPEND", "예상 구매액", PALETTE[2]),
+                                         (width / 2, "FUTURE_SPEND", "실제 이후 구매액", PALETTE[4])):
+        values = table[column].fillna(0).to_numpy(float)
+        bars = ax.bar(x + offset, values, width, label=label, color=color)
+        ax.bar_label(bars, labels=[format_krw(v) for v in values], fontsize=8)
+    ax.set_xticks(x, table["GRADE"])
+    ax.set_ylabel("1인당 금액")
+    ax.yaxis.set_major_formatter(krw_formatter())
+    ax.set_title("등급별 예상 구매액과 실제 이후 구매액 (1인당 평균)")
+    ax.legend()
+    ax.margins(y=0.15)
     return fig

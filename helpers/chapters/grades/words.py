@@ -11,13 +11,16 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.chapters.grades.compute import GradeMigration, HoldoutCheck
+from helpers.chapters.grades.compute import GradeMigration, HoldoutCheck, ValueCheck, ValueForecast
 from helpers.chapters.grades.rules import GradeRules, resolve_rules
 from helpers.common.checks import require_columns
 from helpers.common.formats import format_count, format_date, format_krw, format_pct
+from helpers.common.labels import GRADES_VALUE_METHOD_LABELS
 
 __all__ = ["describe_input", "describe_scores", "describe_grid", "describe_grades", "describe_points",
-           "describe_migration", "describe_holdout", "playbook_table", "migration_table"]
+           "describe_migration", "describe_holdout", "playbook_table", "migration_table", "value_check_table",
+           "value_model_table", "describe_value_check", "describe_value_model", "describe_value_by_grade",
+           "describe_upgrade", "chapter_summary"]
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -144,3 +147,116 @@ def migration_table(migration: GradeMigration) -> pd.DataFrame:
     if not isinstance(migration, GradeMigration):
         raise TypeError("migration must be the result of grade_migration")
     return migration.summary[["MOVE_LABEL", "CUSTOMERS", "SHARE"]].reset_index(drop=True)
+
+
+def value_check_table(check: ValueCheck) -> pd.DataFrame:
+    """Methods side by side on the holdout: METHOD (Korean), SPEARMAN, TOP_DECILE_CAPTURE, CUSTOMERS."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    table = check.table
+    return pd.DataFrame({"METHOD": [GRADES_VALUE_METHOD_LABELS.get(m, m) for m in table["method"]],
+                         "SPEARMAN": table["spearman"].to_numpy(float),
+                         "TOP_DECILE_CAPTURE": table["top_decile_capture"].to_numpy(float),
+                         "CUSTOMERS": table["n_customers"].to_numpy(np.int64)})
+
+
+def _signed(value: float) -> str:
+    """Two decimals without a negative zero ("-0.00" reads like a finding)."""
+    return "계산 불가" if pd.isna(value) else f"{round(float(value), 2) + 0.0:.2f}"
+
+
+_CLOCKS = {"first_purchase": "첫 구매일부터", "window_start": "분석 시작일부터(기존 고객)"}
+_SPEND_MODELS = {"gamma_gamma": "고객별 1회 구매액(감마-감마)", "mean": "전체 평균 1회 구매액"}
+
+
+def value_model_table(forecast: ValueForecast) -> pd.DataFrame:
+    """The fitted parameters and choices in words: PARAMETER, ESTIMATE, MEANING (all text)."""
+    if not isinstance(forecast, ValueForecast):
+        raise TypeError("forecast must be the result of forecast_value")
+    model = forecast.model
+    bg, gg = model.bgnbd, model.gamma_gamma
+    drop = bg.a / (bg.a + bg.b)
+    spend = gg.mean_spend if gg.q > 1 else model.fallback_spend
+    per_30 = float(forecast.customers["PRED_PURCHASES"].mean()) * 30 / forecast.horizon_days
+    rows = [
+        ("구매 빈도 r, α", f"r = {bg.r:.3g}, α = {bg.alpha:.3g}",
+         f"활동 중 고객의 구매 속도 분포(감마); 고객 1인당 예상 구매일 수 {per_30:.2f}일/30일"),
+        ("이탈 a, b", f"a = {bg.a:.3g}, b = {bg.b:.3g}", f"구매 직후 이탈할 확률의 분포(베타), 평균 {format_pct(drop)}"),
+        ("구매액 p, q, v", f"p = {gg.p:.3g}, q = {gg.q:.3g}, v = {gg.v:,.0f}",
+         f"구매일 1회 구매액 분포(감마-감마), 평균 {format_krw(spend)}"),
+        ("독립성 점검", f"{_signed(model.spend_frequency_corr)}",
+         "재구매 횟수와 1회 평균 구매액의 상관: 0에 가까울수록 감마-감마의 독립 가정에 맞습니다"),
+        ("고객 시계", _CLOCKS.get(forecast.origin, forecast.origin), "구매 횟수·최근성·기간을 세기 시작하는 날"),
+        ("구매액 모형", _SPEND_MODELS.get(forecast.spend_model, forecast.spend_model), "예상 구매액 = 예상 구매일 수 × 이 금액"),
+        ("적합 시간", f"{model.fit_seconds:.1f}초", f"고객 {format_count(model.n_customers)}명"),
+    ]
+    return pd.DataFrame(rows, columns=["PARAMETER", "ESTIMATE", "MEANING"])
+
+
+def describe_value_check(check: ValueCheck) -> str:
+    """How the forecast ranks later spend against the grades on the same holdout."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    t = check.table.set_index("method")
+    f_rho, g_rho = t.loc["forecast", "spearman"], t.loc["grades", "spearman"]
+    f_cap, g_cap = t.loc["forecast", "top_decile_capture"], t.loc["grades", "top_decile_capture"]
+    verdict = "높아 구매 예측 모형이 이후 구매를 더 잘 줄 세웁니다" if f_rho > g_rho else "낮아 등급이 이후 구매를 더 잘 줄 세웁니다"
+    return (f"같은 사후 검증 기간({format_date(check.forecast.observation_end)} 이후 {check.forecast.horizon_days}일)에서 "
+            f"구매 예측 모형의 순위상관은 {f_rho:.2f}로 가치 등급({g_rho:.2f})보다 {abs(f_rho - g_rho):.2f} {verdict}. "
+            f"예측 상위 10% 고객이 이후 구매액의 {format_pct(f_cap)}를 차지합니다(등급 기준 {format_pct(g_cap)}).")
+
+
+def describe_value_model(forecast: ValueForecast) -> str:
+    """Which variant the time-ordered validation chose, and whether the independence assumption holds."""
+    if not isinstance(forecast, ValueForecast):
+        raise TypeError("forecast must be the result of forecast_value")
+    corr = forecast.model.spend_frequency_corr
+    check = ("0에 가까워 독립 가정에 무리가 없습니다" if abs(corr) < 0.3 else
+             "커서 독립 가정이 약하므로 예상 구매액을 보수적으로 읽어야 합니다")
+    chosen = (f"보유 기간의 마지막 구간으로 검증해 고객 시계는 '{_CLOCKS[forecast.origin]}', 구매액은 "
+              f"'{_SPEND_MODELS[forecast.spend_model]}'을 골랐습니다" if len(forecast.validation) else
+              f"고객 시계는 '{_CLOCKS[forecast.origin]}'입니다")
+    return (f"{chosen}. 재구매 횟수와 1회 평균 구매액의 상관은 {_signed(corr)}로 {check}. "
+            f"고객 {format_count(forecast.model.n_customers)}명 적합에 {forecast.model.fit_seconds:.1f}초가 걸렸습니다.")
+
+
+def describe_value_by_grade(by_grade: pd.DataFrame, horizon_days: int) -> str:
+    """Expected spend per customer of each grade over the horizon, best grade first."""
+    _require(by_grade, ("GRADE", "PRED_SPEND", "PRED_SPEND_SHARE", "CUSTOMERS"), "by_grade")
+    shown = by_grade[by_grade["CUSTOMERS"] > 0]
+    parts = ", ".join(f"{row.GRADE} {format_krw(row.PRED_SPEND)}" for row in shown.itertuples())
+    top = shown.iloc[0]
+    return (f"다음 {horizon_days}일 1인당 예상 구매액은 {parts}이며, {top['GRADE']} 고객이 예상 구매액 전체의 "
+            f"{format_pct(top['PRED_SPEND_SHARE'])}를 차지합니다.")
+
+
+def describe_upgrade(candidates: pd.DataFrame, value: pd.DataFrame) -> str:
+    """How many customers below the best grade are forecast to spend like a typical best-grade customer."""
+    _require(candidates, ("GRADE", "PRED_SPEND"), "candidates")
+    if len(candidates) == 0:
+        return "최상위 등급의 중앙값만큼 구매할 것으로 예측되는 하위 등급 고객은 없습니다."
+    counts = candidates["GRADE"].astype(str).value_counts()
+    parts = ", ".join(f"{grade} {format_count(n)}명" for grade, n in counts.items())
+    return (f"최상위 등급 고객의 예상 구매액 중앙값 이상으로 구매할 것으로 예측되지만 등급이 낮은 고객이 "
+            f"{format_count(len(candidates))}명({parts})으로, 전체 {format_count(len(value))}명의 "
+            f"{format_pct(len(candidates) / len(value))}입니다. 이들의 예상 구매액 합계는 "
+            f"{format_krw(candidates['PRED_SPEND'].sum())}입니다.")
+
+
+def chapter_summary(summary: pd.DataFrame, check: ValueCheck, candidates: pd.DataFrame) -> list[str]:
+    """Three sentences for the chapter's opening summary: finding, meaning, action."""
+    _require(summary, ("GRADE", "CUSTOMER_SHARE", "REVENUE_SHARE"), "summary")
+    top = summary.iloc[0]
+    t = check.table.set_index("method")
+    better = t.loc["forecast", "spearman"] > t.loc["grades", "spearman"]
+    return [
+        f"{top['GRADE']} 고객은 전체의 {format_pct(top['CUSTOMER_SHARE'])}이지만 매출의 "
+        f"{format_pct(top['REVENUE_SHARE'])}를 차지합니다.",
+        (f"이후 구매액의 순서는 구매 예측 모형이 등급보다 잘 맞힙니다(순위상관 {t.loc['forecast', 'spearman']:.2f} 대 "
+         f"{t.loc['grades', 'spearman']:.2f}): 등급은 포인트 적립률을 정하는 규칙으로 두고, 누구에게 마케팅할지는 "
+         "예측으로 고르는 것이 낫습니다." if better else
+         f"이후 구매액의 순서는 등급이 구매 예측 모형보다 잘 맞힙니다(순위상관 {t.loc['grades', 'spearman']:.2f} 대 "
+         f"{t.loc['forecast', 'spearman']:.2f}): 등급을 그대로 마케팅 대상 선정에 써도 됩니다."),
+        f"예상 구매액이 최상위 등급 수준인 하위 등급 고객 {format_count(len(candidates))}명"
+        "(데이터 산출물 `customer_upgrade_candidates`)에게 등급 상향 조건을 안내하는 캠페인을 우선 진행하세요.",
+    ]

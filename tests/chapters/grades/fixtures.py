@@ -39,3 +39,20 @@ HOLDOUT_FUTURE = [
     ("X", "2018-09-30", 50_000),                                  # 50,000 (G, X2: nothing)
     ("Z", "2018-07-10", 70_000),                                  # new after the cut-off
 ]
+
+
+def planted_transactions(n_customers=400, seed=11, start="2018-04-01", days=183):
+    """Customer-days of customers with planted purchase speeds: customer i buys on each day with probability
+    rate_i (rate ~ Gamma(0.5, mean 0.02)), spending Gamma(2, mean 50,000 × basket_i). Returns (frame, rates)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rates = np.minimum(rng.gamma(0.5, 0.04, n_customers), 0.5)
+    basket = rng.gamma(4.0, 0.25, n_customers)
+    bought = rng.random((n_customers, days)) < rates[:, None]
+    who, day = np.nonzero(bought)
+    amounts = np.round(rng.gamma(2.0, 25_000 * basket[who]), -2)
+    frame = pd.DataFrame({"CLNT_ID": who.astype(np.int64) + 1000,
+                          "SESS_DT": pd.Timestamp(start) + pd.to_timedelta(day, unit="D"),
+                          "REVENUE": amounts})
+    return frame, rates

@@ -42,3 +42,15 @@ def test_single_panel_figures_draw_on_a_given_ax_and_multi_panel_refuse_it():
     assert ax.get_title() == "고객 서열 군집화"
     with pytest.raises(ValueError, match="without ax="):
         figures.plot_grade_summary(g.grade_summary(graded), ax=ax)
+
+
+def test_value_figures_render_with_korean_titles():
+    from chapters.grades.fixtures import planted_transactions
+
+    frame, _ = planted_transactions(n_customers=200)
+    holdout = g.holdout_check(frame, cutoff="2018-07-31", horizon_end=AS_OF, start_date="2018-04-01")
+    check = g.value_check(frame, holdout, start_date="2018-04-01")
+    for fig in (figures.plot_value_check(check), figures.plot_value_by_grade(check)):
+        assert any("구매액" in title for title in _titles(fig))
+        fig.savefig(io.BytesIO(), format="png")
+        assert missing_glyph_warnings(fig) == []

@@ -37,3 +37,25 @@ def test_describe_input_names_the_dates():
     sentence = words.describe_input(tx(FOUR_GRADES), dates)
     assert sentence.startswith("고객 4명의 구매일 7건으로 2018-09-30 기준 등급을 매깁니다.")
     assert "2018-08-31 → 2018-09-30" in sentence and "이후 61일" in sentence
+
+
+def test_value_words_are_korean_and_computed():
+    import numpy as np
+    import pandas as pd
+    from chapters.grades.fixtures import planted_transactions
+
+    frame, _ = planted_transactions(n_customers=200)
+    holdout = g.holdout_check(frame, cutoff="2018-07-31", horizon_end=AS_OF, start_date="2018-04-01")
+    check = g.value_check(frame, holdout, start_date="2018-04-01")
+    table = words.value_check_table(check)
+    assert table["METHOD"].tolist() == ["구매 예측 모형", "가치 등급(순서)", "과거 구매액"]
+    rho = check.table.set_index("method")["spearman"]
+    sentence = words.describe_value_check(check)
+    assert f"순위상관은 {rho['forecast']:.2f}" in sentence and f"가치 등급({rho['grades']:.2f})" in sentence
+    model_table = words.value_model_table(check.forecast)
+    assert model_table.columns.tolist() == ["PARAMETER", "ESTIMATE", "MEANING"]
+    assert not model_table.isin(["True", "False", "nan", "first_purchase", "window_start"]).any().any()
+    assert words._signed(-0.003) == "0.00" and words._signed(np.nan) == "계산 불가"
+    value = pd.DataFrame({"CLNT_ID": [1, 2], "GRADE": ["계륵", "관리제외"], "PRED_SPEND": [10.0, 20.0]})
+    assert words.describe_upgrade(value.iloc[:0], value).startswith("최상위 등급의 중앙값만큼")
+    assert "2명(계륵 1명, 관리제외 1명)" in words.describe_upgrade(value, value)
