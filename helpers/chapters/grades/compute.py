@@ -22,6 +22,9 @@ Dates:       chapter_dates
 Grading:     grade_customers
 Summaries:   score_distribution, interest_money_grid, grade_summary, playbook
 Beyond:      grade_migration -> GradeMigration, holdout_check -> HoldoutCheck
+Value:       forecast_value -> ValueForecast, value_check -> ValueCheck (same holdout as the grades),
+             customer_value_forecast, value_by_grade, upgrade_candidates, value_forecast_check,
+             top_share_capture, spearman
 """
 from __future__ import annotations
 
@@ -67,6 +70,17 @@ __all__ = [
     "HoldoutCheck",
     "holdout_check",
     "spearman",
+    "top_share_capture",
+    "FORECAST_COLUMNS",
+    "VALUE_METHODS",
+    "ValueForecast",
+    "forecast_value",
+    "ValueCheck",
+    "value_check",
+    "customer_value_forecast",
+    "value_by_grade",
+    "upgrade_candidates",
+    "value_forecast_check",
 ]
 
 #: Output columns of :func:`grade_customers`, after the customer id column (named by the caller).
