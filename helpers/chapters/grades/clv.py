@@ -456,10 +456,36 @@ def expected_purchases(params: BetaGeoParams, frequency: Any, recency: Any, T: A
     hyp = special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
     bracket = 1.0 - np.exp((a - 1) * np.log1p(-z)) * hyp
     front = (a + b + x - 1) / (a - 1)
-    out = front * bracket * probability_alive(params, x, t_x, big_t)
+    with np.errstate(all="ignore"):
+        conditional = front * bracket
+    bad = ~np.isfinite(conditional)
+    if bad.any():  # e.g. r in the tens of thousands (near-Poisson buyers): hyp2f1 overflows
+        conditional[bad] = _conditional_purchases_quadrature(params, x[bad], big_t[bad], horizon)
+    out = conditional * probability_alive(params, x, t_x, big_t)
     if not np.all(np.isfinite(out)):
         raise ValueError("expected purchases are not finite for some customers; the fitted parameters are "
                          f"degenerate ({params}); check the data window")
+    return out
+
+
+def _conditional_purchases_quadrature(params: BetaGeoParams, x: np.ndarray, big_t: np.ndarray,
+                                      horizon: float, nodes: int = 48) -> np.ndarray:
+    """E[purchases in (T, T+t] | alive at T] by Gauss–Jacobi quadrature over the dropout probability.
+
+    Given alive, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x), and E[Y | λ, p] = (1 − e^(−λpt))/p, so
+    E = E_p[(1 − ((α+T)/(α+T+pt))^(r+x)) / p]; the integrand is smooth in p, so 48 nodes give ~1e-10.
+    The fallback when the closed form's hypergeometric function overflows.
+    """
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    out = np.full(len(x), np.nan)
+    for value in np.unique(x):
+        sel = x == value
+        roots, weights = special.roots_jacobi(nodes, b + value - 1, a - 1)
+        p = (1 + roots) / 2  # Jacobi weight (1−u)^(b+x−1) (1+u)^(a−1) is the Beta(a, b+x) density in p
+        base = np.log(alpha + big_t[sel])[:, None]
+        inner = -np.expm1((r + value) * (base - np.log(alpha + big_t[sel][:, None] + p[None, :] * horizon)))
+        with np.errstate(all="ignore"):
+            out[sel] = (inner / p[None, :]) @ (weights / weights.sum())
     return out
 
 
