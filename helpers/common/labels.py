@@ -73,8 +73,26 @@ SEGMENTS_KINDS: dict[str, str] = {
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
-GRADES_HEADERS: dict[str, str] = {}
-GRADES_KINDS: dict[str, str] = {}
+GRADES_HEADERS: dict[str, str] = {
+    "PRED_PURCHASES": "예상 구매일 수", "PRED_SPEND": "예상 구매액", "P_ALIVE": "활동 확률",
+    "FUTURE_SPEND": "실제 이후 구매액(평균)", "FUTURE_BUYER_SHARE": "실제 재구매 비율",
+    "PRED_SPEND_TOTAL": "예상 구매액 합계", "PRED_SPEND_SHARE": "예상 구매액 비중",
+    "METHOD": "방법", "SPEARMAN": "순위상관(스피어만)", "TOP_DECILE_CAPTURE": "상위 10% 고객의 이후 구매액 비중",
+    "PARAMETER": "파라미터", "ESTIMATE": "추정치", "MEANING": "의미",
+}
+GRADES_KINDS: dict[str, str] = {
+    "TOT_PRICE": "krw", "REVENUE_PER_CUSTOMER": "krw", "POINT_COST": "krw", "POINT_RATE": "pct",
+    "CUSTOMER_SHARE": "pct", "REVENUE_SHARE": "pct", "BUYERS": "count", "BUYER_SHARE": "pct",
+    "MEAN_SPEND": "krw", "MEDIAN_SPEND": "krw", "TOTAL_SPEND": "krw", "SPEND_SHARE": "pct",
+    "PRED_PURCHASES": "dec2", "PRED_SPEND": "krw", "P_ALIVE": "pct", "FUTURE_SPEND": "krw",
+    "FUTURE_BUYER_SHARE": "pct", "PRED_SPEND_TOTAL": "krw", "PRED_SPEND_SHARE": "pct", "METHOD": "text",
+    "SPEARMAN": "dec2", "TOP_DECILE_CAPTURE": "pct", "PARAMETER": "text", "ESTIMATE": "text", "MEANING": "text",
+    "MOVE_LABEL": "text", "GRADE": "text",
+}
+#: Korean names of the methods in ``value_forecast_check`` (column ``method``).
+GRADES_VALUE_METHOD_LABELS: dict[str, str] = {
+    "forecast": "구매 예측 모형", "grades": "가치 등급(순서)", "past_spend": "과거 구매액",
+}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,46 +1,52 @@
-"""Chapter 3: customer value grading (report section 02 "고객 가치 분류", the "333 법칙").
+"""Chapter 3: customer value grading (report section 02 "고객 가치 분류", the "333 법칙") — computation.
 
 Each customer gets a recency, a frequency and a monetary score (1-3) from their purchases up to an
 as-of date; recency + frequency is their *interest*, the monetary score their *money*; the two
 high/low flags give one of four grades (스타, 나비, 계륵, 관리제외) with a point rate.
 
 All thresholds, the grade rule table, the grade order and the playbooks live in
-``helpers/resources/grades.yaml``; every function takes ``rules=`` to override them (a
-:class:`GradeRules` or a nested dict merged over the defaults). Nothing here assumes the 2018
-window: recency counts calendar months back from the as-of month.
+``helpers/resources/grades.yaml`` (see :mod:`helpers.chapters.grades.rules`); every function takes
+``rules=`` to override them (a :class:`GradeRules` or a nested dict merged over the defaults). Nothing
+here assumes the 2018 window: recency counts calendar months back from the as-of month.
 
 The functions work on any shop's transactions: one row per purchase line, session or customer-day
 (several rows per customer and day are fine), with the customer, date and amount columns named by
 the caller. They never mutate their input, and they refuse rows outside the allowed date range
-instead of filtering them silently.
+instead of filtering them silently. No matplotlib here: figures are in ``figures.py``, sentences and
+analyst tables in ``words.py``, the customer-value forecast model in ``clv.py``.
 
 Public API
 ----------
-Rules:       GradeRules, GradeRule, Playbook, default_rules, resolve_rules
+Rules:       GradeRules, GradeRule, Playbook, default_rules, resolve_rules (from ``rules.py``)
+Dates:       chapter_dates
 Grading:     grade_customers
-Summaries:   score_distribution, interest_money_grid, grade_summary, playbook, playbook_table
+Summaries:   score_distribution, interest_money_grid, grade_summary, playbook
 Beyond:      grade_migration -> GradeMigration, holdout_check -> HoldoutCheck
-Figures:     plot_score_distributions, plot_grade_grid, plot_grade_summary, plot_migration,
-             plot_holdout
-Sentences:   describe_scores, describe_grid, describe_grades, describe_points, describe_migration,
-             describe_holdout
+Value:       forecast_value -> ValueForecast, value_check -> ValueCheck (same holdout as the grades),
+             customer_value_forecast, value_by_grade, upgrade_candidates, value_forecast_check,
+             top_share_capture, spearman
 """
 from __future__ import annotations
 
-import copy
-import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from helpers.common import config
+from helpers.chapters.grades import clv
+from helpers.chapters.grades.rules import (
+    LAPSED_LABEL,
+    NEW_LABEL,
+    SCORE_KINDS,
+    GradeRule,
+    GradeRules,
+    Playbook,
+    default_rules,
+    resolve_rules,
+)
 from helpers.common.checks import require_columns
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+from helpers.common.dates import parse_date
 
 __all__ = [
     "GRADED_COLUMNS",
@@ -52,27 +58,29 @@ __all__ = [
     "GradeRules",
     "default_rules",
     "resolve_rules",
+    "ChapterDates",
+    "chapter_dates",
     "grade_customers",
     "score_distribution",
     "interest_money_grid",
     "grade_summary",
     "playbook",
-    "playbook_table",
     "GradeMigration",
     "grade_migration",
     "HoldoutCheck",
     "holdout_check",
-    "plot_score_distributions",
-    "plot_grade_grid",
-    "plot_grade_summary",
-    "plot_migration",
-    "plot_holdout",
-    "describe_scores",
-    "describe_grid",
-    "describe_grades",
-    "describe_points",
-    "describe_migration",
-    "describe_holdout",
+    "spearman",
+    "top_share_capture",
+    "FORECAST_COLUMNS",
+    "VALUE_METHODS",
+    "ValueForecast",
+    "forecast_value",
+    "ValueCheck",
+    "value_check",
+    "customer_value_forecast",
+    "value_by_grade",
+    "upgrade_candidates",
+    "value_forecast_check",
 ]
 
 #: Output columns of :func:`grade_customers`, after the customer id column (named by the caller).
@@ -82,338 +90,65 @@ GRADED_COLUMNS: tuple[str, ...] = (
     "GRADE", "POINT_RATE", "POINTS",
 )
 
-#: Grade-at-A label of customers with no purchase in the first window (migration matrix row).
-NEW_LABEL = "신규"
-#: Grade-at-B label of customers with no purchase in the second window (migration matrix column).
-LAPSED_LABEL = "미구매"
 #: Migration move codes (column MOVE) and their Korean labels (column MOVE_LABEL).
 MOVE_LABELS: dict[str, str] = {
     "up": "상승", "same": "유지", "down": "하락", "new": NEW_LABEL, "lapsed": LAPSED_LABEL,
 }
 
-_SCORE_KINDS: dict[str, str] = {"R_SCORE": "최근성", "F_SCORE": "최빈성", "M_SCORE": "구매금액"}
-_NS_PER_DAY = 86_400 * 10**9
-
-
-# --------------------------------------------------------------------------------------------
-# Rules
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GradeRule:
-    """One row of the grade rule table: the grade of an (interest high, money high) cell."""
-
-    grade: str
-    interest_high: bool
-    money_high: bool
-    point_rate: float
-
 
 @dataclass(frozen=True)
-class Playbook:
-    """A grade's marketing playbook (the report's 공략법), in Korean."""
-
-    grade: str
-    description: str
-    goal: str
-    actions: tuple[str, ...]
-    message: str = ""
-
-    def text(self) -> str:
-        """The playbook as one block of Korean text (description, goal, bulleted actions)."""
-        lines = [f"[{self.grade}] {self.description}", f"목표: {self.goal}"]
-        lines += [f"- {action}" for action in self.actions]
-        if self.message:
-            lines.append(f"메시지 예시: {self.message}")
-        return "\n".join(lines)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_number(value: Any) -> bool:
-    return (_is_int(value) or isinstance(value, (float, np.floating))) and np.isfinite(value)
-
-
-@dataclass(frozen=True)
-class GradeRules:
-    """Validated grading rules (defaults in ``helpers/resources/grades.yaml``).
+class ChapterDates:
+    """The chapter's dates, derived from ``end_date`` by counting whole months back (nothing assumes 2018).
 
     Attributes
     ----------
-    recency_levels : tuple of (max_months_ago, score)
-        First level with ``MONTHS_AGO <= max_months_ago`` wins; thresholds strictly increasing.
-    recency_otherwise : int
-        Score when no recency level matches.
-    frequency_levels : tuple of (max_mean_day, score)
-        First level with ``MEAN_DAY <= max_mean_day`` wins; thresholds strictly increasing.
-    frequency_otherwise : int
-        Score of repeat buyers matching no level.
-    frequency_single_day : int
-        Score of customers who bought on one day only (MEAN_DAY undefined).
-    monetary_levels : tuple of (min_total, score)
-        First level with ``TOT_PRICE >= min_total`` wins; thresholds strictly decreasing.
-    monetary_otherwise : int
-        Score when no monetary level matches.
-    interest_high_above : float
-        INTEREST_HIGH means ``R_SCORE + F_SCORE > interest_high_above``.
-    money_high_min_score : int
-        MONEY_HIGH means ``M_SCORE >= money_high_min_score``.
-    grades : tuple of GradeRule
-        Exactly one grade per (interest_high, money_high) cell.
-    grade_order : tuple of str
-        Grades from best to worst (migration up/down, holdout monotonicity, display order).
-    playbooks : tuple of Playbook
-        One per grade.
+    end : Timestamp
+        The grading date (``end_date``).
+    migration_from : Timestamp
+        Last day of the month ``migration_months_back`` months before ``end``'s month.
+    holdout_cutoff : Timestamp
+        Last day of the month ``holdout_months`` months before ``end``'s month.
+    holdout_days : int
+        Days in (holdout_cutoff, end].
+    forecast_days : int
+        Horizon of the value forecast after ``end``: ``forecast_horizon_days``, or ``holdout_days`` when 0.
     """
 
-    recency_levels: tuple[tuple[int, int], ...]
-    recency_otherwise: int
-    frequency_levels: tuple[tuple[float, int], ...]
-    frequency_otherwise: int
-    frequency_single_day: int
-    monetary_levels: tuple[tuple[float, int], ...]
-    monetary_otherwise: int
-    interest_high_above: float
-    money_high_min_score: int
-    grades: tuple[GradeRule, ...]
-    grade_order: tuple[str, ...]
-    playbooks: tuple[Playbook, ...]
-
-    def __post_init__(self) -> None:
-        self._validate_levels("recency", self.recency_levels, increasing=True, integer=True)
-        self._validate_levels("frequency", self.frequency_levels, increasing=True, integer=False)
-        self._validate_levels("monetary", self.monetary_levels, increasing=False, integer=False)
-        for name in ("recency_otherwise", "frequency_otherwise", "frequency_single_day",
-                     "monetary_otherwise", "money_high_min_score"):
-            if not _is_int(getattr(self, name)):
-                raise ValueError(f"grading rules: {name} must be an integer score, "
-                                 f"got {getattr(self, name)!r}")
-        if not _is_number(self.interest_high_above):
-            raise ValueError("grading rules: interest.high_above must be a number, "
-                             f"got {self.interest_high_above!r}")
-        self._validate_grade_table()
-
-    @staticmethod
-    def _validate_levels(kind: str, levels: tuple, *, increasing: bool, integer: bool) -> None:
-        thresholds = []
-        for level in levels:
-            if len(level) != 2:
-                raise ValueError(f"grading rules: scores.{kind}.levels entries need a threshold "
-                                 f"and a score, got {level!r}")
-            threshold, score = level
-            ok = _is_int(threshold) if integer else _is_number(threshold)
-            if not ok or threshold < 0:
-                raise ValueError(f"grading rules: scores.{kind}.levels threshold {threshold!r} "
-                                 f"must be a non-negative {'integer' if integer else 'number'}")
-            if not _is_int(score):
-                raise ValueError(f"grading rules: scores.{kind}.levels score {score!r} "
-                                 "must be an integer")
-            thresholds.append(threshold)
-        steps = np.diff(np.asarray(thresholds, dtype=float))
-        if (increasing and (steps <= 0).any()) or (not increasing and (steps >= 0).any()):
-            order = "increasing" if increasing else "decreasing"
-            raise ValueError(f"grading rules: scores.{kind}.levels thresholds {thresholds} "
-                             f"must be strictly {order} (first matching level wins)")
-
-    def _validate_grade_table(self) -> None:
-        names = [rule.grade for rule in self.grades]
-        for rule in self.grades:
-            if not isinstance(rule.grade, str) or not rule.grade.strip():
-                raise ValueError(f"grading rules: grade name {rule.grade!r} must be a non-empty "
-                                 "string")
-            if rule.grade in (NEW_LABEL, LAPSED_LABEL):
-                raise ValueError(f"grading rules: grade name {rule.grade!r} is reserved for "
-                                 "migration labels; choose another name")
-            if not isinstance(rule.interest_high, bool) or not isinstance(rule.money_high, bool):
-                raise ValueError(f"grading rules: grade {rule.grade!r} needs true/false "
-                                 "interest_high and money_high")
-            if not _is_number(rule.point_rate) or not 0 <= rule.point_rate <= 1:
-                raise ValueError(f"grading rules: grade {rule.grade!r} point_rate "
-                                 f"{rule.point_rate!r} must be a fraction in [0, 1] "
-                                 "(0.008 means 0.8%)")
-        duplicated = sorted({n for n in names if names.count(n) > 1})
-        if duplicated:
-            raise ValueError(f"grading rules: grade names {duplicated} appear more than once")
-        cells: dict[tuple[bool, bool], list[str]] = {}
-        for rule in self.grades:
-            cells.setdefault((rule.interest_high, rule.money_high), []).append(rule.grade)
-        overlapping = {cell: g for cell, g in cells.items() if len(g) > 1}
-        if overlapping:
-            detail = "; ".join(f"interest_high={i}, money_high={m}: {g}"
-                               for (i, m), g in overlapping.items())
-            raise ValueError(f"grading rules: grade table overlaps ({detail}); "
-                             "each cell needs exactly one grade")
-        missing = [(i, m) for i in (True, False) for m in (True, False) if (i, m) not in cells]
-        if missing:
-            detail = "; ".join(f"interest_high={i}, money_high={m}" for i, m in missing)
-            raise ValueError(f"grading rules: grade table is incomplete, no grade for ({detail})")
-        if sorted(self.grade_order) != sorted(names) or len(set(self.grade_order)) != len(names):
-            raise ValueError(f"grading rules: grade_order {list(self.grade_order)} must list "
-                             f"each grade {names} exactly once")
-        book_names = [book.grade for book in self.playbooks]
-        if sorted(book_names) != sorted(names):
-            raise ValueError(f"grading rules: playbooks {book_names} must have exactly one "
-                             f"entry per grade {names}")
-
-    # -- construction -------------------------------------------------------------------------
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> GradeRules:
-        """Build rules from a dict shaped like ``grades.yaml`` (every key required)."""
-
-        def get(path: str) -> Any:
-            node: Any = data
-            for key in path.split("."):
-                if not isinstance(node, Mapping) or key not in node:
-                    raise ValueError(f"grading rules: missing key {path!r} "
-                                     "(see helpers/resources/grades.yaml for the layout)")
-                node = node[key]
-            return node
-
-        def levels(kind: str, threshold_key: str) -> tuple:
-            raw = get(f"scores.{kind}.levels")
-            if not isinstance(raw, (list, tuple)):
-                raise ValueError(f"grading rules: scores.{kind}.levels must be a list")
-            out = []
-            for item in raw:
-                if not isinstance(item, Mapping) or set(item) != {threshold_key, "score"}:
-                    raise ValueError(f"grading rules: scores.{kind}.levels entries need exactly "
-                                     f"the keys {threshold_key!r} and 'score', got {item!r}")
-                out.append((item[threshold_key], item["score"]))
-            return tuple(out)
-
-        grades = []
-        for item in get("grades"):
-            keys = {"grade", "interest_high", "money_high", "point_rate"}
-            if not isinstance(item, Mapping) or set(item) != keys:
-                raise ValueError(f"grading rules: grades entries need exactly the keys "
-                                 f"{sorted(keys)}, got {item!r}")
-            grades.append(GradeRule(str(item["grade"]), item["interest_high"],
-                                    item["money_high"], item["point_rate"]))
-        books = []
-        for grade, item in dict(get("playbooks")).items():
-            if not isinstance(item, Mapping) or not {"description", "goal", "actions"} <= set(item):
-                raise ValueError(f"grading rules: playbooks.{grade} needs description, goal "
-                                 "and actions")
-            actions = item["actions"]
-            if isinstance(actions, str):
-                actions = [actions]
-            books.append(Playbook(str(grade), str(item["description"]), str(item["goal"]),
-                                  tuple(str(a) for a in actions), str(item.get("message") or "")))
-        return cls(
-            recency_levels=levels("recency", "max_months_ago"),
-            recency_otherwise=get("scores.recency.otherwise"),
-            frequency_levels=levels("frequency", "max_mean_day"),
-            frequency_otherwise=get("scores.frequency.otherwise"),
-            frequency_single_day=get("scores.frequency.single_day"),
-            monetary_levels=levels("monetary", "min_total"),
-            monetary_otherwise=get("scores.monetary.otherwise"),
-            interest_high_above=get("interest.high_above"),
-            money_high_min_score=get("money.high_min_score"),
-            grades=tuple(grades),
-            grade_order=tuple(str(g) for g in get("grade_order")),
-            playbooks=tuple(books),
-        )
-
-    # -- lookups ------------------------------------------------------------------------------
-    @property
-    def point_rates(self) -> dict[str, float]:
-        """Point rate per grade, in grade order."""
-        rates = {rule.grade: float(rule.point_rate) for rule in self.grades}
-        return {grade: rates[grade] for grade in self.grade_order}
-
-    def grade_of(self, *, interest_high: bool, money_high: bool) -> str:
-        """The grade of one (interest high, money high) cell."""
-        for rule in self.grades:
-            if rule.interest_high == bool(interest_high) and rule.money_high == bool(money_high):
-                return rule.grade
-        raise AssertionError("unreachable: the grade table is validated as complete")
-
-    def playbook(self, grade: str) -> Playbook:
-        """The playbook of ``grade``; ValueError names the known grades."""
-        for book in self.playbooks:
-            if book.grade == grade:
-                return book
-        raise ValueError(f"unknown grade {grade!r}; known grades: {list(self.grade_order)}")
-
-    def score_values(self, column: str) -> tuple[int, ...]:
-        """All scores ``column`` ('R_SCORE', 'F_SCORE' or 'M_SCORE') can take, ascending."""
-        if column == "R_SCORE":
-            values = [s for _, s in self.recency_levels] + [self.recency_otherwise]
-        elif column == "F_SCORE":
-            values = [s for _, s in self.frequency_levels] + [self.frequency_otherwise,
-                                                              self.frequency_single_day]
-        elif column == "M_SCORE":
-            values = [s for _, s in self.monetary_levels] + [self.monetary_otherwise]
-        else:
-            raise ValueError(f"unknown score column {column!r}; use one of {list(_SCORE_KINDS)}")
-        return tuple(sorted({int(v) for v in values}))
+    end: pd.Timestamp
+    migration_from: pd.Timestamp
+    holdout_cutoff: pd.Timestamp
+    holdout_days: int
+    forecast_days: int
 
 
-@functools.lru_cache(maxsize=1)
-def _default_rules_dict() -> dict[str, Any]:
-    # Beside this module rather than importlib.resources: works the same from a source tree,
-    # an editable install or a wheel (package-data ships resources/*).
-    path = config.RESOURCES_DIR / "grades.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def chapter_dates(end_date: Any, *, migration_months_back: int = 1, holdout_months: int = 2,
+                  forecast_horizon_days: int = 0) -> ChapterDates:
+    """Month ends counted back from ``end_date`` for the migration and the holdout check; the forecast horizon.
 
-
-def default_rules() -> GradeRules:
-    """The report's rules, read from ``helpers/resources/grades.yaml`` (cached)."""
-    return _cached_default_rules()
-
-
-@functools.lru_cache(maxsize=1)
-def _cached_default_rules() -> GradeRules:
-    return GradeRules.from_dict(_default_rules_dict())
-
-
-def _merge(base: dict[str, Any], override: Mapping[str, Any], path: str) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        where = f"{path}.{key}" if path else str(key)
-        if key not in base and path != "playbooks":
-            raise ValueError(f"grading rules: unknown key {where!r}; known keys here: "
-                             f"{sorted(base)}")
-        if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
-            merged[key] = _merge(base[key], value, where)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def resolve_rules(rules: GradeRules | Mapping[str, Any] | None = None) -> GradeRules:
-    """Turn ``rules=`` into :class:`GradeRules`.
-
-    ``None`` gives the defaults; a :class:`GradeRules` is used as is; a dict shaped like
-    ``grades.yaml`` is merged over the defaults (nested dicts key by key, lists replaced whole,
-    unknown keys rejected), e.g. ``{"money": {"high_min_score": 2}}``.
+    ``chapter_dates("2018-09-30", migration_months_back=1, holdout_months=2)`` gives migration from
+    2018-08-31, a holdout cut-off of 2018-07-31 (61 days to the end) and a 61-day forecast horizon.
     """
-    if rules is None:
-        return default_rules()
-    if isinstance(rules, GradeRules):
-        return rules
-    if isinstance(rules, Mapping):
-        return GradeRules.from_dict(_merge(copy.deepcopy(_default_rules_dict()), rules, ""))
-    raise TypeError(f"rules must be None, a GradeRules or a dict, got {type(rules).__name__}")
+    if isinstance(forecast_horizon_days, bool) or not isinstance(forecast_horizon_days, (int, np.integer)) \
+            or forecast_horizon_days < 0:
+        raise ValueError(f"forecast_horizon_days={forecast_horizon_days!r} must be a whole number of days "
+                         "(0 = the holdout length)")
+    for name, months in (("migration_months_back", migration_months_back), ("holdout_months", holdout_months)):
+        if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 1:
+            raise ValueError(f"{name}={months!r} must be a whole number of months >= 1")
+    end = parse_date(end_date, "end_date")
+
+    def month_end_before(months: int) -> pd.Timestamp:
+        return (end.to_period("M") - months).to_timestamp(how="end").normalize()
+
+    cutoff = month_end_before(holdout_months)
+    holdout_days = int((end - cutoff).days)
+    return ChapterDates(end, month_end_before(migration_months_back), cutoff, holdout_days,
+                        int(forecast_horizon_days) or holdout_days)
 
 
 # --------------------------------------------------------------------------------------------
 # Input validation
 # --------------------------------------------------------------------------------------------
-def _parse_date(value: Any, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}={value!r} is not a date; pass an ISO date like '2018-09-30'") \
-            from exc
-    if pd.isna(stamp):
-        raise ValueError(f"{name} is missing; pass an ISO date like '2018-09-30'")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
-
-
 def _day_number(stamp: pd.Timestamp) -> int:
     return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
@@ -511,6 +246,7 @@ def _check_range(prepared: _Prepared, *, lowest: int | None, highest: int,
                 f"{int(early.sum()):,} row(s) of {prepared.date_col} fall before {low_name}="
                 f"{_day_text(lowest)} (dates {_day_text(days[early].min())}..."
                 f"{_day_text(days[early].max())}); filter the transactions or move {low_name}")
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,8 +399,8 @@ def grade_customers(
         unreadable dates; dates after ``as_of`` or before ``start_date``; invalid rules.
     """
     rules = resolve_rules(rules)
-    as_of_ts = _parse_date(as_of, "as_of")
-    start_ts = None if start_date is None else _parse_date(start_date, "start_date")
+    as_of_ts = parse_date(as_of, "as_of")
+    start_ts = None if start_date is None else parse_date(start_date, "start_date")
     if start_ts is not None and start_ts > as_of_ts:
         raise ValueError(f"start_date={start_ts:%Y-%m-%d} is after as_of={as_of_ts:%Y-%m-%d}; "
                          "swap them")
@@ -674,6 +410,7 @@ def grade_customers(
     _check_range(prepared, lowest=None if start_ts is None else _day_number(start_ts),
                  highest=as_of_day, low_name="start_date", high_name="as_of")
     return _grade_prepared(prepared, as_of_day=as_of_day, rules=rules)[0]
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,10 +457,10 @@ def score_distribution(graded: pd.DataFrame, *,
         listed, zero counts included.
     """
     rules = resolve_rules(rules)
-    _require(graded, tuple(_SCORE_KINDS), "graded")
+    _require(graded, tuple(SCORE_KINDS), "graded")
     parts = []
     total = len(graded)
-    for column, label in _SCORE_KINDS.items():
+    for column, label in SCORE_KINDS.items():
         values = sorted(set(rules.score_values(column)) | set(graded[column].unique().tolist()))
         counts = graded[column].value_counts().reindex(values, fill_value=0)
         parts.append(pd.DataFrame({
@@ -797,23 +534,6 @@ def playbook(grade: str, *, rules: GradeRules | Mapping[str, Any] | None = None)
     return resolve_rules(rules).playbook(grade)
 
 
-def playbook_table(*, rules: GradeRules | Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """All playbooks in grade order.
-
-    Returns
-    -------
-    DataFrame
-        Columns GRADE, POINT_RATE, DESCRIPTION, GOAL, ACTIONS (newline-joined), MESSAGE.
-    """
-    rules = resolve_rules(rules)
-    rows = []
-    for grade, rate in rules.point_rates.items():
-        book = rules.playbook(grade)
-        rows.append({"GRADE": grade, "POINT_RATE": rate, "DESCRIPTION": book.description,
-                     "GOAL": book.goal, "ACTIONS": "\n".join(book.actions),
-                     "MESSAGE": book.message})
-    return pd.DataFrame(rows)
-
 
 # --------------------------------------------------------------------------------------------
 # Beyond the report: migration between two as-of dates
@@ -852,10 +572,10 @@ class GradeMigration:
 
 def _ordered_dates(first, first_name: str, second, second_name: str, start_date):
     """Parse two dates that must be in order (first < second) and an optional start_date <= first."""
-    a_ts, b_ts = _parse_date(first, first_name), _parse_date(second, second_name)
+    a_ts, b_ts = parse_date(first, first_name), parse_date(second, second_name)
     if a_ts >= b_ts:
         raise ValueError(f"{first_name}={a_ts:%Y-%m-%d} must be before {second_name}={b_ts:%Y-%m-%d}")
-    start_ts = None if start_date is None else _parse_date(start_date, "start_date")
+    start_ts = None if start_date is None else parse_date(start_date, "start_date")
     if start_ts is not None and start_ts > a_ts:
         raise ValueError(f"start_date={start_ts:%Y-%m-%d} is after {first_name}={a_ts:%Y-%m-%d}")
     return a_ts, b_ts, start_ts
@@ -907,45 +627,61 @@ def grade_migration(
     """
     rules = resolve_rules(rules)
     a_ts, b_ts, start_ts = _ordered_dates(as_of_a, "as_of_a", as_of_b, "as_of_b", start_date)
-    if lookback_days is not None and (not _is_int(lookback_days) or lookback_days < 1):
+    whole = isinstance(lookback_days, (int, np.integer)) and not isinstance(lookback_days, (bool, np.bool_))
+    if lookback_days is not None and (not whole or lookback_days < 1):
         raise ValueError(f"lookback_days={lookback_days!r} must be a positive integer or None")
     prepared = _prepare(transactions, customer_col=customer_col, date_col=date_col,
                         amount_col=amount_col)
     a_day, b_day = _day_number(a_ts), _day_number(b_ts)
     _check_range(prepared, lowest=None if start_ts is None else _day_number(start_ts),
                  highest=b_day, low_name="start_date", high_name="as_of_b")
+    graded_a, codes_a = _grade_window(prepared, a_day, lookback_days, rules)
+    graded_b, codes_b = _grade_window(prepared, b_day, lookback_days, rules)
+    seen, ga, gb = _grade_positions_ab(prepared, (graded_a, codes_a), (graded_b, codes_b), len(rules.grade_order))
+    customers_frame, matrix, summary = _migration_tables(prepared.uniques.take(seen).array, ga, gb,
+                                                         customer_col=customer_col, rules=rules)
+    return GradeMigration(customers_frame, matrix, summary, graded_a, graded_b, a_ts, b_ts,
+                          tuple(rules.grade_order))
 
-    def window(day: int) -> np.ndarray:
-        mask = prepared.days <= day
-        if lookback_days is not None:
-            mask &= prepared.days > day - lookback_days
-        return mask
 
-    graded_a, codes_a = _grade_prepared(prepared.subset(window(a_day)), as_of_day=a_day,
-                                        rules=rules)
-    graded_b, codes_b = _grade_prepared(prepared.subset(window(b_day)), as_of_day=b_day,
-                                        rules=rules)
+def _grade_window(prepared: _Prepared, day: int, lookback_days: int | None,
+                  rules: GradeRules) -> tuple[pd.DataFrame, np.ndarray]:
+    """Grades at ``day`` from rows up to it (and within ``lookback_days`` days when given)."""
+    mask = prepared.days <= day
+    if lookback_days is not None:
+        mask &= prepared.days > day - lookback_days
+    return _grade_prepared(prepared.subset(mask), as_of_day=day, rules=rules)
 
-    order = list(rules.grade_order)
-    n_grades = len(order)
-    # Customer codes index prepared.uniques, so both sides align without a join;
-    # GRADE's categories are grade_order, so its codes are grade positions (0 = best).
+
+def _grade_positions_ab(prepared: _Prepared, side_a: tuple, side_b: tuple,
+                        n_grades: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customers seen on either side and their grade positions there (``n_grades`` = absent).
+
+    Customer codes index ``prepared.uniques``, so both sides align without a join; GRADE's
+    categories are grade_order, so its codes are grade positions (0 = best).
+    """
     n_all = len(prepared.uniques)
-    code_of = {}
-    for name, graded, codes in (("a", graded_a, codes_a), ("b", graded_b, codes_b)):
+    positions = []
+    for graded, codes in (side_a, side_b):
         full = np.full(n_all, n_grades, dtype=np.int64)  # n_grades = absent (신규 / 미구매)
         full[codes] = graded["GRADE"].cat.codes.to_numpy(np.int64)
-        code_of[name] = full
-    seen = np.flatnonzero((code_of["a"] < n_grades) | (code_of["b"] < n_grades))
-    ga, gb = code_of["a"][seen], code_of["b"][seen]
+        positions.append(full)
+    seen = np.flatnonzero((positions[0] < n_grades) | (positions[1] < n_grades))
+    return seen, positions[0][seen], positions[1][seen]
 
+
+def _migration_tables(customers: Any, ga: np.ndarray, gb: np.ndarray, *, customer_col: str,
+                      rules: GradeRules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The per-customer moves, the transition matrix and the move counts of :class:`GradeMigration`."""
+    order = list(rules.grade_order)
+    n_grades = len(order)
     moves = list(MOVE_LABELS)  # up, same, down, new, lapsed
     move = np.select(
         [ga == n_grades, gb == n_grades, gb < ga, gb > ga],
         [moves.index("new"), moves.index("lapsed"), moves.index("up"), moves.index("down")],
         moves.index("same")).astype(np.int64)
     customers_frame = pd.DataFrame({
-        customer_col: prepared.uniques.take(seen).array,
+        customer_col: customers,
         "GRADE_A": pd.Categorical.from_codes(ga, categories=order + [NEW_LABEL]),
         "GRADE_B": pd.Categorical.from_codes(gb, categories=order + [LAPSED_LABEL]),
         "MOVE": pd.Categorical.from_codes(move, categories=moves),
@@ -956,15 +692,14 @@ def grade_migration(
                           index=pd.Index(order + [NEW_LABEL], name="GRADE_A"),
                           columns=pd.Index(order + [LAPSED_LABEL], name="GRADE_B"))
     move_counts = np.bincount(move, minlength=len(moves))
-    total = len(seen)
+    total = len(ga)
     summary = pd.DataFrame({
         "MOVE": moves,
         "MOVE_LABEL": list(MOVE_LABELS.values()),
         "CUSTOMERS": move_counts.astype(np.int64),
         "SHARE": move_counts / total if total else np.nan,
     })
-    return GradeMigration(customers_frame, matrix, summary, graded_a, graded_b, a_ts, b_ts,
-                          tuple(order))
+    return customers_frame, matrix, summary
 
 
 # --------------------------------------------------------------------------------------------
@@ -1007,7 +742,8 @@ class HoldoutCheck:
     horizon_end: pd.Timestamp
 
 
-def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman rank correlation (average ranks for ties); NaN with fewer than 2 values or a constant side."""
     if len(x) < 2:
         return float("nan")
     rx = pd.Series(x).rank(method="average").to_numpy(float)
@@ -1062,29 +798,41 @@ def holdout_check(
     if not past.any():
         raise ValueError(f"no rows on or before cutoff={cut_ts:%Y-%m-%d}: nobody to grade; "
                          "move the cutoff later")
-    graded, graded_codes = _grade_prepared(prepared.subset(past), as_of_day=cut_day,
-                                           rules=rules)
+    graded, graded_codes = _grade_prepared(prepared.subset(past), as_of_day=cut_day, rules=rules)
+    customers_frame, new_customers, new_spend = _holdout_customers(prepared, past, graded, graded_codes)
+    positions = graded["GRADE"].cat.codes.to_numpy(np.int64)
+    future = customers_frame["FUTURE_SPEND"].to_numpy(float)
+    by_grade = _holdout_by_grade(positions, future, customers_frame["FUTURE_BUYER"].to_numpy(bool), rules)
+    observed = by_grade["MEAN_SPEND"].to_numpy(float)[by_grade["CUSTOMERS"].to_numpy() > 0]
+    monotonic = bool(np.all(np.diff(observed) <= 0))
+    # Best grade gets the highest number so a positive correlation means "better grade, more spend".
+    rho = spearman((len(rules.grade_order) - 1 - positions).astype(float), future)
+    return HoldoutCheck(customers_frame, by_grade, rho, monotonic, new_customers, new_spend, cut_ts, end_ts)
 
+
+def _holdout_customers(prepared: _Prepared, past: np.ndarray, graded: pd.DataFrame,
+                       graded_codes: np.ndarray) -> tuple[pd.DataFrame, int, float]:
+    """Later spend of every graded customer, and the count and spend of customers new after the cut-off."""
     n_all = len(prepared.uniques)
-    future_all = np.bincount(prepared.codes[~past], weights=prepared.amount[~past],
-                             minlength=n_all)
+    future_all = np.bincount(prepared.codes[~past], weights=prepared.amount[~past], minlength=n_all)
     future_rows = np.bincount(prepared.codes[~past], minlength=n_all)
     is_graded = np.zeros(n_all, dtype=bool)
     is_graded[graded_codes] = True
     new_mask = ~is_graded & (future_rows > 0)
-
-    future = future_all[graded_codes]
-    buyer = future_rows[graded_codes] > 0
-    customers_frame = pd.DataFrame({
-        customer_col: graded[customer_col].array,
+    frame = pd.DataFrame({
+        prepared.customer_col: graded[prepared.customer_col].array,
         "GRADE": graded["GRADE"].array,
         "TOT_PRICE": graded["TOT_PRICE"].to_numpy(float),
-        "FUTURE_SPEND": future,
-        "FUTURE_BUYER": buyer,
+        "FUTURE_SPEND": future_all[graded_codes],
+        "FUTURE_BUYER": future_rows[graded_codes] > 0,
     })
+    return frame, int(new_mask.sum()), float(future_all[new_mask].sum())
 
+
+def _holdout_by_grade(positions: np.ndarray, future: np.ndarray, buyer: np.ndarray,
+                      rules: GradeRules) -> pd.DataFrame:
+    """The :attr:`HoldoutCheck.by_grade` table from grade positions, later spend and buyer flags."""
     order = list(rules.grade_order)
-    positions = graded["GRADE"].cat.codes.to_numpy(np.int64)
     n_grades = len(order)
     counts = np.bincount(positions, minlength=n_grades)
     buyers = np.bincount(positions, weights=buyer.astype(float), minlength=n_grades)
@@ -1093,271 +841,332 @@ def holdout_check(
                .reindex(range(n_grades)).to_numpy(float))
     total_future = totals.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_spend = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
-        by_grade = pd.DataFrame({
+        return pd.DataFrame({
             "GRADE": order,
             "CUSTOMERS": counts.astype(np.int64),
             "BUYERS": buyers.astype(np.int64),
             "BUYER_SHARE": np.where(counts > 0, buyers / np.maximum(counts, 1), np.nan),
-            "MEAN_SPEND": mean_spend,
+            "MEAN_SPEND": np.where(counts > 0, totals / np.maximum(counts, 1), np.nan),
             "MEDIAN_SPEND": medians,
             "TOTAL_SPEND": totals,
             "SPEND_SHARE": totals / total_future if total_future else np.nan,
         })
-    observed = mean_spend[counts > 0]
-    monotonic = bool(np.all(np.diff(observed) <= 0))
-    # Best grade gets the highest number so a positive correlation means "better grade, more spend".
-    spearman = _spearman((n_grades - 1 - positions).astype(float), future)
-    return HoldoutCheck(customers_frame, by_grade, spearman, monotonic,
-                        int(new_mask.sum()), float(future_all[new_mask].sum()), cut_ts, end_ts)
 
 
 # --------------------------------------------------------------------------------------------
-# Figures (Korean labels)
+# Beyond the report: customer-value forecast beside the grades
 # --------------------------------------------------------------------------------------------
-def _new_figure(width: float, height: float) -> Figure:
-    import warnings
-
-    from matplotlib.figure import Figure
-
-    with warnings.catch_warnings():
-        # koreanize-matplotlib 0.1.1 uses distutils' LooseVersion; keep that out of reports.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import koreanize_matplotlib  # noqa: F401  (registers a Korean font for the labels)
-
-    # A bare Figure (no pyplot) so notebooks show it once, from the returned object.
-    return Figure(figsize=(width, height), layout="constrained")
+#: Output columns of :func:`customer_value_forecast` (after the customer id column).
+FORECAST_COLUMNS: tuple[str, ...] = ("GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE")
+#: Methods compared on the holdout (column ``method`` of the check table), best first in the report.
+VALUE_METHODS: tuple[str, ...] = ("forecast", "grades", "past_spend")
+_ORIGINS = ("first_purchase", "window_start")
+_SPEND_MODELS = ("gamma_gamma", "mean")
 
 
-def _comma_axis(ax: Any) -> None:
-    from matplotlib.ticker import FuncFormatter
+@dataclass(frozen=True)
+class ValueForecast:
+    """Per-customer expected purchases and spend over the next ``horizon_days`` after ``observation_end``.
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    Attributes
+    ----------
+    customers : DataFrame
+        ``customer_col``, PRED_PURCHASES (expected purchase days, 3 decimals), PRED_SPEND (expected spend,
+        whole currency units), P_ALIVE (probability still active, 3 decimals); sorted by customer id.
+    model : clv.ValueModel
+        The fitted BG/NBD + Gamma–Gamma model (parameters, fit time, spend–frequency correlation).
+    origin : str
+        The customers' clock: "first_purchase" (classic) or "window_start" (left-truncated window).
+    spend_model : str
+        "gamma_gamma" (each customer's conditional spend per purchase) or "mean" (population mean).
+    validation : DataFrame
+        origin, spend_model, n_customers, spearman: each variant's rank correlation with spend in the last
+        ``validation_days`` of the history, fitted on the days before (empty when not chosen by data).
+    observation_end : Timestamp
+    horizon_days : int
+    """
 
-
-def _annotate_heatmap(ax: Any, values: np.ndarray, texts: list[list[str]]) -> None:
-    high = values.max() if values.size else 0
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            dark = high > 0 and values[i, j] > high * 0.6
-            ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=9,
-                    color="white" if dark else "black")
-
-
-def plot_score_distributions(scores: pd.DataFrame) -> Figure:
-    """Three bar panels (최근성, 최빈성, 구매금액): customers per score, from
-    :func:`score_distribution`."""
-    _require(scores, ("SCORE_TYPE", "SCORE_LABEL", "SCORE", "CUSTOMERS", "SHARE"), "scores")
-    fig = _new_figure(12, 3.8)
-    axes = fig.subplots(1, 3)
-    for ax, column in zip(axes, _SCORE_KINDS):
-        part = scores[scores["SCORE_TYPE"] == column]
-        bars = ax.bar(part["SCORE"].astype(str), part["CUSTOMERS"], color="#4C72B0")
-        ax.bar_label(bars, labels=[f"{c:,}\n({s:.1%})" for c, s in
-                                   zip(part["CUSTOMERS"], part["SHARE"].fillna(0))], fontsize=8)
-        ax.set_title(f"{_SCORE_KINDS[column]} ({column[0]})")
-        ax.set_xlabel("점수")
-        ax.set_ylabel("고객 수")
-        _comma_axis(ax)
-        ax.margins(y=0.2)
-    fig.suptitle("고객 서열 요소별 인원 분포")
-    return fig
+    customers: pd.DataFrame
+    model: Any
+    origin: str
+    spend_model: str
+    validation: pd.DataFrame
+    observation_end: pd.Timestamp
+    horizon_days: int
 
 
-def plot_grade_grid(grid: pd.DataFrame, *,
-                    rules: GradeRules | Mapping[str, Any] | None = None) -> Figure:
-    """Heatmap of the R+F × M grid (from :func:`interest_money_grid`): counts and grade names,
-    monetary score 3 at the top."""
+def _fit_predict(transactions: pd.DataFrame, *, end: pd.Timestamp, horizon_days: int, start_date: Any,
+                 origin: str, cols: dict, spend_models: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], Any]:
+    """Fit on ``transactions`` up to ``end``; rounded predictions per spend model (see clv.predict_value)."""
+    summary = clv.rfm_summary(transactions, observation_end=end, start_date=start_date, origin=origin, **cols)
+    model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
+    preds = {}
+    for spend in spend_models:
+        pred = clv.predict_value(model, summary, horizon_days=horizon_days, customer_col=cols["customer_col"],
+                                 spend=spend)
+        preds[spend] = pred.assign(PRED_PURCHASES=pred["PRED_PURCHASES"].round(3),
+                                   PRED_SPEND=pred["PRED_SPEND"].round(0), P_ALIVE=pred["P_ALIVE"].round(3))
+    return preds, model
+
+
+def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.Timestamp, validation_days: int,
+                    cols: dict) -> tuple[tuple[str, str], pd.DataFrame]:
+    """The (origin, spend model) whose forecast from ``end − validation_days`` best ranks spend in the last days.
+
+    Ties go to the earlier variant in the order (first_purchase, window_start) × (gamma_gamma, mean): the
+    classic model unless the data say otherwise.
+    """
+    inner_end = end - pd.Timedelta(days=validation_days)
+    dates = pd.to_datetime(transactions[cols["date_col"]]).dt.normalize()
+    early, late = transactions[dates <= inner_end], transactions[dates > inner_end]
+    actual = late.groupby(cols["customer_col"])[cols["amount_col"]].sum()
+    rows = []
+    for origin in _ORIGINS:
+        preds, _ = _fit_predict(early, end=inner_end, horizon_days=validation_days, start_date=start,
+                                origin=origin, cols=cols, spend_models=_SPEND_MODELS)
+        for spend, pred in preds.items():
+            later = actual.reindex(pred[cols["customer_col"]]).fillna(0.0).to_numpy(float)
+            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred),
+                         "spearman": round(spearman(pred["PRED_SPEND"].to_numpy(float), later), 4)})
+    table = pd.DataFrame(rows)
+    best = int(np.argmax(table["spearman"].fillna(-np.inf).to_numpy()))
+    return (table.loc[best, "origin"], table.loc[best, "spend_model"]), table
+
+
+def _check_forecast_args(horizon_days: Any, origin: Any) -> None:
+    if isinstance(horizon_days, bool) or not isinstance(horizon_days, (int, np.integer)) or horizon_days < 1:
+        raise ValueError(f"horizon_days={horizon_days!r} must be a whole number of days >= 1")
+    if origin not in ("auto", *_ORIGINS):
+        raise ValueError(f"origin={origin!r} must be one of {['auto', *_ORIGINS]}")
+
+
+def forecast_value(
+    transactions: pd.DataFrame,
+    *,
+    observation_end: Any,
+    horizon_days: int,
+    start_date: Any = None,
+    origin: str = "auto",
+    validation_days: int | None = None,
+    customer_col: str = "CLNT_ID",
+    date_col: str = "SESS_DT",
+    amount_col: str = "REVENUE",
+) -> ValueForecast:
+    """Expected purchases and spend of every customer over the ``horizon_days`` after ``observation_end``.
+
+    BG/NBD (repeat purchase days) × Gamma–Gamma (spend per purchase day), fitted by maximum likelihood on
+    the rows up to ``observation_end`` (see :mod:`helpers.chapters.grades.clv` for the models and their
+    assumptions: purchase rate and dropout independent; spend per purchase independent of frequency).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Purchases up to ``observation_end`` (one row per line, session or customer-day). Not mutated.
+    observation_end : date-like
+        Last day of the history; the forecast covers the following ``horizon_days`` days.
+    horizon_days : int
+        Length of the forecast period in days (≥ 1).
+    start_date : date-like, optional
+        First day of the data; needed for ``origin="window_start"`` and for choosing the origin.
+    origin : {"auto", "first_purchase", "window_start"}
+        The customers' clock (see :func:`clv.rfm_summary`). ``"auto"`` (default) fits both clocks on the
+        history minus its last ``validation_days``, each with both spend models (Gamma–Gamma per customer, or
+        the population mean), and keeps the variant that ranks spend in those days best — a time-ordered
+        validation inside the history, never the period being forecast. Without ``start_date``: the classic
+        "first_purchase" clock with Gamma–Gamma spend, as when ``origin`` is given.
+    validation_days : int, optional
+        Length of that validation slice; default ``horizon_days``, at most a third of the history.
+    customer_col, date_col, amount_col : str
+        Column names (as in :func:`grade_customers`).
+
+    Returns
+    -------
+    ValueForecast
+
+    Raises
+    ------
+    ValueError
+        Bad horizon/origin, rows after ``observation_end`` or before ``start_date``, no repeat purchases.
+    """
+    _check_forecast_args(horizon_days, origin)
+    end = parse_date(observation_end, "observation_end")
+    start = None if start_date is None else parse_date(start_date, "start_date")
+    cols = {"customer_col": customer_col, "date_col": date_col, "amount_col": amount_col}
+    validation = pd.DataFrame(columns=["origin", "spend_model", "n_customers", "spearman"])
+    spend = "gamma_gamma"
+    if origin == "auto" and start is None:
+        origin = "first_purchase"
+    elif origin == "auto":
+        days = min(int(validation_days or horizon_days), max(1, (end - start).days // 3))
+        (origin, spend), validation = _choose_variant(transactions, end=end, start=start, validation_days=days,
+                                                      cols=cols)
+    preds, model = _fit_predict(transactions, end=end, horizon_days=int(horizon_days), start_date=start,
+                                origin=origin, cols=cols, spend_models=(spend,))
+    customers = preds[spend][[customer_col, "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE"]]
+    return ValueForecast(customers, model, origin, spend, validation, end, int(horizon_days))
+
+
+def top_share_capture(score: np.ndarray, actual: np.ndarray, share: float = 0.1) -> float:
+    """Share of the total ``actual`` held by the top ``share`` of customers ranked by ``score``.
+
+    Ties at the cut are split evenly (each tied customer counts with the fraction of the tied group that fits),
+    so a score with few distinct values (grades) is not favoured or punished by an arbitrary tie order.
+    """
+    score, actual = np.asarray(score, float), np.asarray(actual, float)
+    total = actual.sum()
+    if len(score) == 0 or total <= 0:
+        return float("nan")
+    k = share * len(score)
+    frame = pd.DataFrame({"s": score, "a": actual}).groupby("s", sort=True)["a"].agg(["sum", "size"])[::-1]
+    above = frame["size"].cumsum().to_numpy() - frame["size"].to_numpy()
+    take = np.clip(k - above, 0, frame["size"].to_numpy()) / frame["size"].to_numpy()
+    return float((take * frame["sum"].to_numpy()).sum() / total)
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """The forecast and the grades on the same holdout (graded/forecast at the cut-off, spend after it).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per method in :data:`VALUE_METHODS` order: method ('forecast' = BG/NBD + Gamma–Gamma,
+        'grades' = grade as an ordinal score, best grade highest, 'past_spend' = spend up to the cut-off),
+        spearman (rank correlation with later spend), top_decile_capture (share of later spend held by the
+        top 10 % by the method; ties split evenly), n_customers.
+    by_grade : DataFrame
+        GRADE, CUSTOMERS, PRED_SPEND (mean forecast), FUTURE_SPEND (mean actual), PRED_PURCHASES (mean),
+        FUTURE_BUYER_SHARE — per grade at the cut-off, in grade order.
+    customers : DataFrame
+        ``customer_col``, GRADE, PRED_PURCHASES, PRED_SPEND, P_ALIVE, FUTURE_SPEND.
+    forecast : ValueForecast
+        The forecast made at the cut-off.
+    """
+
+    table: pd.DataFrame
+    by_grade: pd.DataFrame
+    customers: pd.DataFrame
+    forecast: ValueForecast
+
+
+def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date: Any = None,
+                customer_col: str = "CLNT_ID", date_col: str = "SESS_DT", amount_col: str = "REVENUE",
+                rules: GradeRules | Mapping[str, Any] | None = None) -> ValueCheck:
+    """Forecast from the holdout's cut-off and compare it with the grades on the holdout's later spend.
+
+    ``transactions`` are the ones given to :func:`holdout_check` (rows after the cut-off are ignored for the
+    fit); the horizon is the holdout's (cutoff, horizon_end]. Customers are those graded at the cut-off.
+    """
+    if not isinstance(holdout, HoldoutCheck):
+        raise TypeError("holdout must be the result of holdout_check")
     rules = resolve_rules(rules)
-    if not isinstance(grid, pd.DataFrame) or list(grid.columns) != [1, 2]:
-        raise ValueError("grid must be the output of interest_money_grid (columns 1 and 2)")
-    shown = grid.sort_index(ascending=False)
-    values = shown.to_numpy(dtype=float)
-    total = values.sum()
-    texts = [[f"{rules.grade_of(interest_high=col == 2, money_high=m >= rules.money_high_min_score)}"
-              f"\n{int(v):,}명" + (f"\n({v / total:.1%})" if total else "")
-              for col, v in zip(shown.columns, row)]
-             for m, row in zip(shown.index, values)]
-    fig = _new_figure(6, 4.5)
-    ax = fig.subplots()
-    image = ax.imshow(values, cmap="Blues", aspect="auto")
-    _annotate_heatmap(ax, values, texts)
-    threshold = rules.interest_high_above
-    ax.set_xticks([0, 1], [f"등급 1\n(최근성+최빈성 ≤ {threshold:g})",
-                           f"등급 2\n(최근성+최빈성 > {threshold:g})"])
-    ax.set_yticks(range(len(shown.index)), [f"구매금액 {m}" for m in shown.index])
-    ax.set_xlabel("관심도 (최근성 + 최빈성)")
-    ax.set_ylabel("구매금액 점수")
-    ax.set_title("고객 서열 군집화")
-    fig.colorbar(image, ax=ax, label="고객 수")
-    return fig
+    dates = pd.to_datetime(transactions[date_col]).dt.normalize()
+    forecast = forecast_value(transactions[dates <= holdout.cutoff], observation_end=holdout.cutoff,
+                              horizon_days=int((holdout.horizon_end - holdout.cutoff).days), start_date=start_date,
+                              customer_col=customer_col, date_col=date_col, amount_col=amount_col)
+    customers = holdout.customers.merge(forecast.customers, on=customer_col, how="left", validate="1:1")
+    future = customers["FUTURE_SPEND"].to_numpy(float)
+    scores = {
+        "forecast": customers["PRED_SPEND"].to_numpy(float),
+        "grades": (len(rules.grade_order) - 1 - _grade_positions(customers, rules)).astype(float),
+        "past_spend": customers["TOT_PRICE"].to_numpy(float),
+    }
+    table = pd.DataFrame({
+        "method": list(VALUE_METHODS),
+        "spearman": [round(spearman(scores[m], future), 4) for m in VALUE_METHODS],
+        "top_decile_capture": [round(top_share_capture(scores[m], future), 4) for m in VALUE_METHODS],
+        "n_customers": len(customers),
+    })
+    by_grade = _value_by_grade_holdout(customers, rules)
+    kept = customers[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE", "FUTURE_SPEND"]]
+    return ValueCheck(table, by_grade, kept, forecast)
 
 
-def plot_grade_summary(summary: pd.DataFrame) -> Figure:
-    """Customer share vs revenue share per grade, and the point cost each grade implies
-    (from :func:`grade_summary`)."""
-    _require(summary, ("GRADE", "CUSTOMER_SHARE", "REVENUE_SHARE", "POINT_COST", "POINT_RATE"),
-             "summary")
-    fig = _new_figure(11, 4)
-    left, right = fig.subplots(1, 2)
-    x = np.arange(len(summary))
-    width = 0.38
-    for offset, column, label, color in ((-width / 2, "CUSTOMER_SHARE", "고객 비중", "#4C72B0"),
-                                         (width / 2, "REVENUE_SHARE", "매출 비중", "#DD8452")):
-        share = summary[column].fillna(0).to_numpy(float)
-        bars = left.bar(x + offset, share * 100, width, label=label, color=color)
-        left.bar_label(bars, labels=[f"{s:.1%}" for s in share], fontsize=8)
-    left.set_xticks(x, summary["GRADE"])
-    left.set_ylabel("비중 (%)")
-    left.set_title("등급별 고객 비중과 매출 비중")
-    left.legend()
-    left.margins(y=0.15)
-    bars = right.bar(x, summary["POINT_COST"], color="#55A868")
-    right.bar_label(bars, labels=[f"{c:,.0f}원\n({r:.1%})" for c, r in
-                                  zip(summary["POINT_COST"], summary["POINT_RATE"])], fontsize=8)
-    right.set_xticks(x, summary["GRADE"])
-    right.set_ylabel("포인트 비용 (원)")
-    _comma_axis(right)
-    right.set_title("등급별 포인트 비용 (적립률)")
-    right.margins(y=0.2)
-    return fig
+def _value_by_grade_holdout(customers: pd.DataFrame, rules: GradeRules) -> pd.DataFrame:
+    positions = _grade_positions(customers, rules)
+    frame = customers.assign(_pos=positions, FUTURE_BUYER=customers["FUTURE_SPEND"] > 0)
+    grouped = frame.groupby("_pos").agg(CUSTOMERS=("PRED_SPEND", "size"), PRED_SPEND=("PRED_SPEND", "mean"),
+                                        FUTURE_SPEND=("FUTURE_SPEND", "mean"),
+                                        PRED_PURCHASES=("PRED_PURCHASES", "mean"),
+                                        FUTURE_BUYER_SHARE=("FUTURE_BUYER", "mean"))
+    grouped = grouped.reindex(range(len(rules.grade_order)))
+    grouped["CUSTOMERS"] = grouped["CUSTOMERS"].fillna(0).astype(np.int64)
+    return grouped.reset_index(drop=True).assign(GRADE=list(rules.grade_order))[
+        ["GRADE", "CUSTOMERS", "PRED_SPEND", "FUTURE_SPEND", "PRED_PURCHASES", "FUTURE_BUYER_SHARE"]]
 
 
-def plot_migration(migration: GradeMigration) -> Figure:
-    """Heatmap of the grade transition matrix (rows: grade at A, columns: grade at B)."""
-    if not isinstance(migration, GradeMigration):
-        raise TypeError("migration must be the result of grade_migration")
-    matrix = migration.matrix
-    values = matrix.to_numpy(dtype=float)
-    texts = [[f"{int(v):,}" for v in row] for row in values]
-    fig = _new_figure(7, 5.5)
-    ax = fig.subplots()
-    image = ax.imshow(values, cmap="Purples", aspect="auto")
-    _annotate_heatmap(ax, values, texts)
-    ax.set_xticks(range(matrix.shape[1]), list(matrix.columns))
-    ax.set_yticks(range(matrix.shape[0]), list(matrix.index))
-    ax.set_xlabel(f"{migration.as_of_b:%Y-%m-%d} 기준 등급")
-    ax.set_ylabel(f"{migration.as_of_a:%Y-%m-%d} 기준 등급")
-    ax.set_title("고객 등급 이동")
-    fig.colorbar(image, ax=ax, label="고객 수")
-    return fig
+def customer_value_forecast(graded: pd.DataFrame, forecast: ValueForecast, *,
+                            customer_col: str = "CLNT_ID") -> pd.DataFrame:
+    """The data product ``customer_value_forecast``: every graded customer with their forecast.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_col`` then :data:`FORECAST_COLUMNS`: GRADE (as graded), PRED_PURCHASES (expected purchase
+        days in the horizon), PRED_SPEND (expected spend, whole KRW), P_ALIVE (3 decimals); sorted by id.
+    """
+    _require(graded, (customer_col, "GRADE"), "graded")
+    out = graded[[customer_col, "GRADE"]].merge(forecast.customers, on=customer_col, how="left", validate="1:1")
+    missing = int(out["PRED_SPEND"].isna().sum())
+    if missing:
+        raise ValueError(f"{missing:,} graded customer(s) have no forecast: grade and forecast the same "
+                         "transactions up to the same date")
+    return out.sort_values(customer_col, kind="mergesort").reset_index(drop=True)
 
 
-def plot_holdout(holdout: HoldoutCheck) -> Figure:
-    """Per grade: mean and median later spend, and the share who bought again."""
-    if not isinstance(holdout, HoldoutCheck):
-        raise TypeError("holdout must be the result of holdout_check")
-    table = holdout.by_grade
-    fig = _new_figure(11, 4)
-    left, right = fig.subplots(1, 2)
-    x = np.arange(len(table))
-    mean = table["MEAN_SPEND"].fillna(0).to_numpy(float)
-    bars = left.bar(x, mean, color="#4C72B0", label="평균")
-    left.bar_label(bars, labels=[f"{v:,.0f}원" for v in mean], fontsize=8)
-    left.scatter(x, table["MEDIAN_SPEND"].fillna(0), color="#C44E52", zorder=3, label="중앙값")
-    left.set_xticks(x, table["GRADE"])
-    left.set_ylabel("1인당 구매액 (원)")
-    _comma_axis(left)
-    left.set_title(f"{holdout.cutoff:%Y-%m-%d} 등급별 이후 구매액 "
-                   f"(~{holdout.horizon_end:%Y-%m-%d})")
-    left.legend()
-    left.margins(y=0.15)
-    share = table["BUYER_SHARE"].fillna(0).to_numpy(float)
-    bars = right.bar(x, share * 100, color="#8172B3")
-    right.bar_label(bars, labels=[f"{s:.1%}" for s in share], fontsize=8)
-    right.set_xticks(x, table["GRADE"])
-    right.set_ylabel("재구매 고객 비율 (%)")
-    right.set_title("등급별 이후 기간 구매 고객 비율")
-    right.margins(y=0.15)
-    return fig
+def value_by_grade(value: pd.DataFrame, *, rules: GradeRules | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Expected value per grade from :func:`customer_value_forecast`.
+
+    Returns
+    -------
+    DataFrame
+        GRADE (grade order), CUSTOMERS, PRED_PURCHASES (mean), PRED_SPEND (mean per customer),
+        PRED_SPEND_TOTAL, PRED_SPEND_SHARE, P_ALIVE (mean). Empty grades have NaN means.
+    """
+    rules = resolve_rules(rules)
+    _require(value, ("GRADE", *FORECAST_COLUMNS[1:]), "value")
+    frame = value.assign(_pos=_grade_positions(value, rules))
+    grouped = (frame.groupby("_pos").agg(CUSTOMERS=("PRED_SPEND", "size"), PRED_PURCHASES=("PRED_PURCHASES", "mean"),
+                                         PRED_SPEND=("PRED_SPEND", "mean"), PRED_SPEND_TOTAL=("PRED_SPEND", "sum"),
+                                         P_ALIVE=("P_ALIVE", "mean"))
+               .reindex(range(len(rules.grade_order))))
+    grouped["CUSTOMERS"] = grouped["CUSTOMERS"].fillna(0).astype(np.int64)
+    grouped["PRED_SPEND_TOTAL"] = grouped["PRED_SPEND_TOTAL"].fillna(0.0)
+    total = grouped["PRED_SPEND_TOTAL"].sum()
+    grouped["PRED_SPEND_SHARE"] = grouped["PRED_SPEND_TOTAL"] / total if total else np.nan
+    return grouped.reset_index(drop=True).assign(GRADE=list(rules.grade_order))[
+        ["GRADE", "CUSTOMERS", "PRED_PURCHASES", "PRED_SPEND", "PRED_SPEND_TOTAL", "PRED_SPEND_SHARE", "P_ALIVE"]]
 
 
-# --------------------------------------------------------------------------------------------
-# One-sentence readings (Korean)
-# --------------------------------------------------------------------------------------------
-def describe_scores(scores: pd.DataFrame) -> str:
-    """E.g. '최근 구매(최근성 최고점) 고객이 41.0%, 하루만 구매한 고객(최빈성 최저점)이 ...'."""
-    _require(scores, ("SCORE_TYPE", "SCORE", "CUSTOMERS", "SHARE"), "scores")
+def upgrade_candidates(value: pd.DataFrame, *, size: int | None = None, customer_col: str = "CLNT_ID",
+                       rules: GradeRules | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Customers below the best grade whose forecast is at least the best grade's median forecast.
 
-    def share(column: str, best: bool) -> tuple[int, float]:
-        part = scores[scores["SCORE_TYPE"] == column].sort_values("SCORE")
-        row = part.iloc[-1] if best else part.iloc[0]
-        return int(row["SCORE"]), float(row["SHARE"])
+    The bar comes from the data (the typical best-grade customer's expected spend), not a hand-set number:
+    these customers are expected to spend like a typical top-grade customer but get a lower grade's
+    treatment — the ones a campaign should try to move up.
 
-    r_score, r_share = share("R_SCORE", True)
-    f_score, f_share = share("F_SCORE", False)
-    m_score, m_share = share("M_SCORE", True)
-    return (f"최근성 {r_score}점(가장 최근 구매) 고객이 {r_share:.1%}, 최빈성 {f_score}점(재구매 없음) "
-            f"고객이 {f_share:.1%}이며, 구매금액 {m_score}점(최고 구간) 고객은 {m_share:.1%}입니다.")
-
-
-def describe_grid(grid: pd.DataFrame) -> str:
-    """Which cell of the R+F × M grid holds the most customers."""
-    if not isinstance(grid, pd.DataFrame) or list(grid.columns) != [1, 2]:
-        raise ValueError("grid must be the output of interest_money_grid (columns 1 and 2)")
-    values = grid.to_numpy(dtype=float)
-    total = values.sum()
-    if total == 0:
-        return "분류된 고객이 없습니다."
-    i, j = np.unravel_index(np.argmax(values), values.shape)
-    high_interest = grid[2].sum() / total
-    return (f"구매금액 {grid.index[i]}점·관심도 등급 {grid.columns[j]} 칸이 전체 고객의 "
-            f"{values[i, j] / total:.1%}로 가장 많고, 관심도 등급 2(최근성+최빈성 높음) 고객은 "
-            f"{high_interest:.1%}입니다.")
+    Returns
+    -------
+    DataFrame
+        ``customer_col``, GRADE, PRED_PURCHASES, PRED_SPEND, rank (1 = highest PRED_SPEND; ties by id),
+        at most ``size`` rows (all when None). Empty when the best grade has no customers.
+    """
+    rules = resolve_rules(rules)
+    _require(value, (customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND"), "value")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0):
+        raise ValueError(f"size={size!r} must be a non-negative integer or None")
+    positions = _grade_positions(value, rules)
+    best = value["PRED_SPEND"].to_numpy(float)[positions == 0]
+    bar = float(np.median(best)) if len(best) else np.inf
+    keep = value[(positions > 0) & (value["PRED_SPEND"].to_numpy(float) >= bar)]
+    out = keep.sort_values(["PRED_SPEND", customer_col], ascending=[False, True], kind="mergesort")
+    out = out[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND"]].head(size if size is not None else len(out))
+    return out.assign(rank=np.arange(1, len(out) + 1, dtype=np.int64)).reset_index(drop=True)
 
 
-def describe_grades(summary: pd.DataFrame) -> str:
-    """E.g. '스타 고객은 전체의 3.2%(1,234명)이지만 매출의 41.5%를 차지하고, ...'."""
-    _require(summary, ("GRADE", "CUSTOMERS", "CUSTOMER_SHARE", "REVENUE_SHARE"), "summary")
-    top, bottom = summary.iloc[0], summary.iloc[-1]
-
-    def pct(value: float) -> str:
-        return "-" if pd.isna(value) else f"{value:.1%}"
-
-    # "이지만" only when the top grade really earns more than its head count suggests.
-    joint = "이지만" if top["REVENUE_SHARE"] > top["CUSTOMER_SHARE"] else "이고"
-    return (f"{top['GRADE']} 고객은 전체의 {pct(top['CUSTOMER_SHARE'])}"
-            f"({int(top['CUSTOMERS']):,}명){joint} 매출의 {pct(top['REVENUE_SHARE'])}를 차지하고, "
-            f"{bottom['GRADE']} 고객은 {pct(bottom['CUSTOMER_SHARE'])}"
-            f"({int(bottom['CUSTOMERS']):,}명)로 매출의 {pct(bottom['REVENUE_SHARE'])}를 차지합니다.")
-
-
-def describe_points(summary: pd.DataFrame) -> str:
-    """Total point cost, as a share of revenue, and the largest grade's part of it."""
-    _require(summary, ("GRADE", "REVENUE", "POINT_COST"), "summary")
-    cost, revenue = float(summary["POINT_COST"].sum()), float(summary["REVENUE"].sum())
-    if cost <= 0:
-        return "등급별 적립률을 적용해도 포인트 비용이 발생하지 않습니다."
-    largest = summary.loc[summary["POINT_COST"].idxmax()]
-    return (f"등급별 적립률을 적용하면 포인트 비용은 총 {cost:,.0f}원으로 매출의 "
-            f"{cost / revenue:.2%}이며, 그중 {largest['GRADE']} 등급이 "
-            f"{largest['POINT_COST'] / cost:.1%}를 차지합니다.")
-
-
-def describe_migration(migration: GradeMigration) -> str:
-    """How many customers moved up, down, stayed, were new or lapsed between the two dates."""
-    if not isinstance(migration, GradeMigration):
-        raise TypeError("migration must be the result of grade_migration")
-    counts = dict(zip(migration.summary["MOVE"], migration.summary["CUSTOMERS"]))
-    total = sum(counts.values())
-    if total == 0:
-        return "두 기준일 모두 구매 고객이 없습니다."
-    return (f"{migration.as_of_a:%Y-%m-%d}부터 {migration.as_of_b:%Y-%m-%d}까지 등급이 오른 고객은 "
-            f"{counts['up']:,}명({counts['up'] / total:.1%}), 내린 고객은 {counts['down']:,}명"
-            f"({counts['down'] / total:.1%}), 유지한 고객은 {counts['same']:,}명이며, "
-            f"신규 {counts['new']:,}명, 미구매 {counts['lapsed']:,}명입니다.")
-
-
-def describe_holdout(holdout: HoldoutCheck) -> str:
-    """Whether the grades at the cut-off ranked later spend, with the top and bottom means."""
-    if not isinstance(holdout, HoldoutCheck):
-        raise TypeError("holdout must be the result of holdout_check")
-    table = holdout.by_grade[holdout.by_grade["CUSTOMERS"] > 0]
-    top, bottom = table.iloc[0], table.iloc[-1]
-    rho = "계산 불가" if np.isnan(holdout.spearman) else f"{holdout.spearman:.2f}"
-    verdict = ("등급이 높을수록 이후 1인당 구매액이 많아 등급 순서가 미래 구매를 잘 예측합니다"
-               if holdout.monotonic else
-               "등급 순서와 이후 1인당 구매액의 순서가 일치하지 않는 구간이 있습니다")
-    return (f"{holdout.cutoff:%Y-%m-%d} 기준 등급으로 보면 이후 기간 1인당 구매액은 "
-            f"{top['GRADE']} {top['MEAN_SPEND']:,.0f}원, {bottom['GRADE']} "
-            f"{bottom['MEAN_SPEND']:,.0f}원으로, {verdict} (순위상관 {rho}).")
+def value_forecast_check(check: ValueCheck) -> pd.DataFrame:
+    """The data product ``value_forecast_check``: method, spearman, n_customers (read by the report index)."""
+    if not isinstance(check, ValueCheck):
+        raise TypeError("check must be the result of value_check")
+    return check.table[["method", "spearman", "n_customers"]].copy()

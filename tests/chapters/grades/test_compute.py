@@ -1,28 +1,19 @@
-"""Tests of helpers.chapters.grades.compute (chapter 3, customer value grading).
+"""Tests of helpers.chapters.grades.compute and .rules (chapter 3, customer value grading).
 
 Every expected value is worked out by hand in the comments next to it.
 """
 from __future__ import annotations
 
 import dataclasses
-import io
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
+from chapters.grades.fixtures import AS_OF, FOUR_GRADES, HOLDOUT_FUTURE, HOLDOUT_PAST, tx
 
 from helpers.chapters.grades import compute as g
-
-AS_OF = "2018-09-30"
-
-
-def tx(rows, customer_col="CLNT_ID", date_col="SESS_DT", amount_col="REVENUE"):
-    """Transactions frame from (customer, ISO date, amount) tuples."""
-    customers, dates, amounts = zip(*rows)
-    return pd.DataFrame({customer_col: list(customers),
-                         date_col: pd.to_datetime(list(dates)),
-                         amount_col: [float(a) for a in amounts]})
+from helpers.chapters.grades import words
 
 
 def row_of(graded, customer, customer_col="CLNT_ID"):
@@ -161,18 +152,6 @@ def test_time_of_day_does_not_split_a_purchase_day():
 # ------------------------------------------------------------------------------------------
 # Grading: the four grades
 # ------------------------------------------------------------------------------------------
-FOUR_GRADES = [
-    # 스타: last Sep (R3), every 10 days (F3), 1,200,000 (M3) -> interest 6 high, money high
-    ("star", "2018-09-01", 600_000), ("star", "2018-09-11", 600_000),
-    # 나비: last Apr = 5 months ago (R1), 10 days apart (F3): interest 4 = low; 1,000,000 (M3)
-    ("butterfly", "2018-04-01", 500_000), ("butterfly", "2018-04-11", 500_000),
-    # 계륵: last Sep (R3), 20 days apart (F2): interest 5 = high; 150,000 (M2) = money low
-    ("chicken", "2018-09-01", 100_000), ("chicken", "2018-09-21", 50_000),
-    # 관리제외: one day in Sep (R3, F1): interest 4 = low; 30,000 (M1)
-    ("excluded", "2018-09-15", 30_000),
-]
-
-
 def test_each_customer_gets_exactly_one_expected_grade():
     graded = g.grade_customers(tx(FOUR_GRADES), as_of=AS_OF)
     assert graded["CLNT_ID"].is_unique and len(graded) == 4 and graded["GRADE"].notna().all()
@@ -311,12 +290,12 @@ def test_grade_summary_shares_and_point_cost():
     assert summary["REVENUE_SHARE"].tolist() == pytest.approx([0.5, 1 / 2.4, 0.0625, 50 / 2400])
     assert summary["POINT_COST"].tolist() == pytest.approx([9_600, 5_000, 450, 50])
     assert summary.loc["관리제외", "REVENUE_PER_CUSTOMER"] == 25_000
-    sentence = g.describe_grades(summary.reset_index())
+    sentence = words.describe_grades(summary.reset_index())
     assert sentence.startswith("스타 고객은 전체의 20.0%(1명)이지만 매출의 50.0%를 차지하고")
     assert "관리제외 고객은 40.0%(2명)로 매출의 2.1%" in sentence
-    points = g.describe_points(summary.reset_index())
+    points = words.describe_points(summary.reset_index())
     # 15,100 / 2,400,000 = 0.63%; 스타 9,600 / 15,100 = 63.6%
-    assert "총 15,100원" in points and "0.63%" in points and "스타 등급이 63.6%" in points
+    assert "총 1.5만원" in points and "0.63%" in points and "스타 등급이 63.6%" in points
 
 
 def test_grade_summary_keeps_empty_grades():
@@ -327,7 +306,7 @@ def test_grade_summary_keeps_empty_grades():
 
 
 def test_playbooks_cover_every_grade_in_korean():
-    table = g.playbook_table()
+    table = words.playbook_table()
     assert table["GRADE"].tolist() == ["스타", "나비", "계륵", "관리제외"]
     assert table["POINT_RATE"].tolist() == [0.008, 0.005, 0.003, 0.001]
     assert "큰 금액을 소비하는 소비자" in g.playbook("스타").description
@@ -372,7 +351,7 @@ def test_grade_migration_hand_case():
     assert matrix.loc["신규", "관리제외"] == 1 and matrix.loc["관리제외", "관리제외"] == 1
     assert result.summary.set_index("MOVE")["CUSTOMERS"].to_dict() == {
         "up": 1, "same": 1, "down": 1, "new": 1, "lapsed": 0}
-    assert g.describe_migration(result) == (
+    assert words.describe_migration(result) == (
         "2018-06-30부터 2018-09-30까지 등급이 오른 고객은 1명(25.0%), 내린 고객은 1명(25.0%), "
         "유지한 고객은 1명이며, 신규 1명, 미구매 0명입니다.")
 
@@ -401,22 +380,6 @@ def test_grade_migration_refuses_bad_dates():
 # ------------------------------------------------------------------------------------------
 # Holdout
 # ------------------------------------------------------------------------------------------
-HOLDOUT_PAST = [
-    # graded at 2018-06-30
-    ("S", "2018-06-01", 500_000), ("S", "2018-06-10", 500_000),   # R3 F3 M3 -> 스타
-    ("N", "2018-02-01", 500_000), ("N", "2018-02-05", 500_000),   # R1 (4 months) F3 M3 -> 나비
-    ("G", "2018-06-01", 100_000), ("G", "2018-06-20", 50_000),    # R3 F2 (19 days) M2 -> 계륵
-    ("X", "2018-06-05", 30_000),                                  # R3 F1 M1 -> 관리제외
-    ("X2", "2018-05-20", 10_000),                                 # R3 F1 M1 -> 관리제외
-]
-HOLDOUT_FUTURE = [
-    ("S", "2018-07-05", 300_000), ("S", "2018-08-01", 100_000),   # 400,000
-    ("N", "2018-08-15", 200_000),                                 # 200,000
-    ("X", "2018-09-30", 50_000),                                  # 50,000 (G, X2: nothing)
-    ("Z", "2018-07-10", 70_000),                                  # new after the cut-off
-]
-
-
 def test_holdout_check_hand_case():
     result = g.holdout_check(tx(HOLDOUT_PAST + HOLDOUT_FUTURE), cutoff="2018-06-30",
                              horizon_end=AS_OF)
@@ -445,8 +408,8 @@ def test_holdout_check_monotonic_case():
     assert result.monotonic is True
     # spend ranks now [5, 4, 2, 3, 1]: 8 / sqrt(9.5 * 10)
     assert result.spearman == pytest.approx(8 / np.sqrt(95))
-    sentence = g.describe_holdout(result)
-    assert "스타 400,000원" in sentence and "관리제외 25,000원" in sentence
+    sentence = words.describe_holdout(result)
+    assert "스타 40만원" in sentence and "관리제외 2.5만원" in sentence
     assert "잘 예측합니다" in sentence and "0.82" in sentence
 
 
@@ -454,42 +417,6 @@ def test_holdout_check_refuses_rows_after_horizon():
     frame = tx(HOLDOUT_PAST + [("S", "2018-10-01", 1)])
     with pytest.raises(ValueError, match=r"1 row\(s\) of SESS_DT fall after horizon_end"):
         g.holdout_check(frame, cutoff="2018-06-30", horizon_end=AS_OF)
-
-
-# ------------------------------------------------------------------------------------------
-# Figures and sentences
-# ------------------------------------------------------------------------------------------
-def test_figures_render_with_korean_titles():
-    from matplotlib.figure import Figure
-
-    frame = tx(HOLDOUT_PAST + HOLDOUT_FUTURE)
-    graded = g.grade_customers(frame[frame["SESS_DT"] <= "2018-06-30"], as_of="2018-06-30")
-    figures = {
-        "고객 서열 요소별 인원 분포": g.plot_score_distributions(g.score_distribution(graded)),
-        "고객 서열 군집화": g.plot_grade_grid(g.interest_money_grid(graded)),
-        "등급별 고객 비중과 매출 비중": g.plot_grade_summary(g.grade_summary(graded)),
-        "고객 등급 이동": g.plot_migration(
-            g.grade_migration(frame, as_of_a="2018-06-30", as_of_b=AS_OF)),
-        "등급별 이후 기간 구매 고객 비율": g.plot_holdout(
-            g.holdout_check(frame, cutoff="2018-06-30", horizon_end=AS_OF)),
-    }
-    for title, fig in figures.items():
-        assert isinstance(fig, Figure)
-        titles = [ax.get_title() for ax in fig.axes] + [fig._suptitle.get_text()
-                                                        if fig._suptitle else ""]
-        assert title in titles
-        fig.savefig(io.BytesIO(), format="png")
-
-
-def test_score_and_grid_sentences():
-    graded = g.grade_customers(tx(FOUR_GRADES), as_of=AS_OF)
-    assert g.describe_scores(g.score_distribution(graded)) == (
-        "최근성 3점(가장 최근 구매) 고객이 75.0%, 최빈성 1점(재구매 없음) 고객이 25.0%이며, "
-        "구매금액 3점(최고 구간) 고객은 50.0%입니다.")
-    grid_sentence = g.describe_grid(g.interest_money_grid(graded))
-    # cells are all 0 or 1; the first maximum (M1, group 1) is named; 2 of 4 have high interest
-    assert grid_sentence.startswith("구매금액 1점·관심도 등급 1 칸이 전체 고객의 25.0%")
-    assert "50.0%" in grid_sentence
 
 
 # ------------------------------------------------------------------------------------------
