@@ -309,9 +309,11 @@ def summary_lines(dip: DipChoice, method: TargetMethod, campaign: pd.DataFrame, 
     finding = (f"{when}{dip.category} 수요가 평소보다{drop} 줄 것으로 보여, {method.method_ko} 기준으로 이 상품군을 "
                f"가장 살 것 같은 고객 {n:,}명(그중 {resolve_grade_order()[0]} {stars:,}명)을 캠페인 대상으로 골랐습니다.")
     if method.uses_model:
-        meaning = (f"{josa(method.method_ko, '은', '는')} 5장 보류 기간에 "
-                   f"1순위 적중률 {method.top1_hit_rate:.1%}로 보고서 선호지수({method.index_top1_hit_rate:.1%})보다 "
-                   "정확해 명단의 정확도가 높고, 선호지수는 카드에 함께 보여 보고서 방식과 비교할 수 있습니다.")
+        vs = (f" (보고서 선호지수 {method.index_top1_hit_rate:.1%}, {method.index_top3_hit_rate:.1%})"
+              if not pd.isna(method.index_top1_hit_rate) else "")
+        meaning = (f"5장 보류 기간 검증에서 {method.method_ko}의 적중률이 1순위 {method.top1_hit_rate:.1%}, 3순위 내 "
+                   f"{method.top3_hit_rate:.1%}{vs}로 가장 높아 이 방법으로 골랐고, 선호지수는 카드에 함께 보여 "
+                   "보고서 방식과 비교할 수 있습니다.")
     else:
         meaning = ("이번 실행에는 5장의 예측 방법 비교가 없어 보고서 방식의 선호지수로 골랐으며, 선호지수 1순위는 "
                    "고객마다 100이라 순서는 주로 가치 등급이 정합니다.")

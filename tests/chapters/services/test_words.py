@@ -52,3 +52,18 @@ def test_summary_has_three_computed_sentences():
     assert "고객 1명(그중 스타 1명)" in lines[0]
     assert "선호지수로 골랐으며" in lines[1]
     assert "평균 15.0% 할인 쿠폰(예: 여성의류 신상품 15% 할인 쿠폰)" in lines[2] and "매장 기록 2건" in lines[2]
+
+
+def test_summary_names_the_model_and_its_hit_rates():
+    campaign, dip = _campaign()
+    methods = pd.DataFrame({"method": ["report", "dirichlet"], "method_ko": ["선호지수 (보고서 방식)", "개인화 모델"],
+                            "segment": "전체", "n_customers": 50, "top1_hit_rate": [0.386, 0.455],
+                            "top3_hit_rate": [0.533, 0.6], "chosen": [False, True]})
+    method = compute.choose_target_method(methods, has_scores=True)
+    lines = words.summary_lines(dip, method, campaign, pd.DataFrame(columns=["SOURCE", "RECORDS", "MATCHED_RECORDS"]))
+    assert "개인화 모델 기준으로" in lines[0]
+    assert lines[1].startswith("5장 보류 기간 검증에서 개인화 모델의 적중률이 1순위 45.5%, 3순위 내 60.0% "
+                               "(보고서 선호지수 38.6%, 53.3%)로 가장 높아")
+    assert "매장 기록" not in lines[2]
+    table = words.methods_table(method)
+    assert table["CHOSEN"].tolist() == ["예", ""] and table["METHOD_KO"].iloc[0] == "개인화 모델"
