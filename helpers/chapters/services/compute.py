@@ -296,12 +296,19 @@ class TargetMethod:
     reason: str
 
 
+def _truthy(value: Any) -> bool:
+    """``chosen`` as written: bool, 0/1, or text ('True', 'true', '1', '예') after a CSV or string round trip."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "y", "예"}
+    return bool(value) if not pd.isna(value) else False
+
+
 def _overall_rows(methods: pd.DataFrame) -> pd.DataFrame:
     """One row per method: its largest segment (the one holding every holdout customer)."""
     rows = methods.sort_values(["n_customers", "method"], ascending=[False, True], kind="mergesort")
     rows = rows.drop_duplicates("method").sort_values(["top1_hit_rate", "top3_hit_rate"], ascending=False,
                                                       kind="mergesort")
-    chosen = rows["chosen"].astype("boolean").fillna(False).astype(bool)
+    chosen = rows["chosen"].map(_truthy).astype(bool)
     return pd.DataFrame({"METHOD": pd.array(rows["method"].astype(str).to_numpy(), dtype="str"),
                          "METHOD_KO": pd.array(rows["method_ko"].astype(str).to_numpy(), dtype="str"),
                          "N_CUSTOMERS": rows["n_customers"].to_numpy(dtype=np.int64),

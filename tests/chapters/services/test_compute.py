@@ -387,6 +387,11 @@ def test_model_without_the_dip_category_uses_the_index_for_it(tmp_path):
     assert not used.uses_model and "가구 열이 없어" in used.reason and candidates.empty
 
 
+def test_chosen_written_as_text_still_counts():
+    text = METHODS.assign(chosen=METHODS["chosen"].map({True: "True", False: "False"}).astype("string"))
+    assert profiling.choose_target_method(text, has_scores=True).method == "dirichlet"
+
+
 def test_unmarked_methods_choose_the_best_top1_and_bad_columns_raise():
     method = profiling.choose_target_method(METHODS.assign(chosen=False), has_scores=True)
     assert method.method == "dirichlet" and "1순위 적중률이 가장 높은" in method.reason
