@@ -112,12 +112,10 @@ def _cycles(graph) -> list[list[str]]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="chapter 6 still imports chapters 2-3 for playbooks; removed by the services split")
 def test_imports_run_one_way():
     assert _violations(_graph()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="services.compute <-> services.smartstore; removed by the services split")
 def test_no_import_cycles():
     assert _cycles(_graph()) == []
 

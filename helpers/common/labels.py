@@ -118,8 +118,28 @@ PREFERENCE_KINDS: dict[str, str] = {}
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
-SERVICES_HEADERS: dict[str, str] = {}
-SERVICES_KINDS: dict[str, str] = {}
+SERVICES_HEADERS: dict[str, str] = {
+    # campaign list (words.campaign_table)
+    "TARGET_RANK": "순위", "SEGMENT_TYPE": "행동 유형", "GENDER": "성별", "AGE": "연령대", "MAIN_DEVICE": "주 사용 기기",
+    "REGION": "주 지역", "RECOMMENDED": "추천 상품군", "COUPON": "쿠폰", "WHY_TARGET": "선정 사유",
+    "TARGET_SCORE": "구매 예측 점수", "PREF_INDEX": "선호지수",
+    # store records (words.log_table, words.match_table)
+    "STORE_FILE": "파일", "STORE_RULE": "규칙", "STORE_ROWS": "행 수", "STORE_ACTION": "처리",
+    "SOURCE": "매장 기록", "RECORDS": "기록 수", "MATCHED_RECORDS": "온라인 고객과 일치한 기록",
+    "RECORD_MATCH_SHARE": "기록 일치율", "MATCHED_CUSTOMERS": "일치 고객 수", "CUSTOMER_MATCH_SHARE": "고객 일치율",
+    # entrance scan (words.scan_table)
+    "SCAN_INPUT": "스캔 입력", "SCAN_STATUS": "결과", "SCAN_MESSAGE": "안내", "DISCOUNT_PCT": "할인율(%)",
+    "COUPON_REASON": "사유",
+    # preference methods used for targeting (words.methods_table)
+    "METHOD_KO": "예측 방법", "N_CUSTOMERS": "검증 고객 수", "TOP1_HIT_RATE": "1순위 적중률",
+    "TOP3_HIT_RATE": "3순위 내 적중률", "CHOSEN": "타겟팅에 사용",
+}
+SERVICES_KINDS: dict[str, str] = {
+    "TARGET_RANK": "count", "POINT_RATE": "pct", "TARGET_SCORE": "dec3", "PREF_INDEX": "dec1",
+    "STORE_ROWS": "count", "RECORDS": "count", "MATCHED_RECORDS": "count", "RECORD_MATCH_SHARE": "pct",
+    "MATCHED_CUSTOMERS": "count", "CUSTOMER_MATCH_SHARE": "pct", "DISCOUNT_PCT": "count",
+    "N_CUSTOMERS": "count", "TOP1_HIT_RATE": "pct", "TOP3_HIT_RATE": "pct",
+}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,12 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
     g.add_argument("--start", default=config.DEFAULT_START)
     g.add_argument("--end", default=config.DEFAULT_END)
-    pr = sub.add_parser("profile", help="print a customer's profile card as text")
-    pr.add_argument("client_id")
-    pr.add_argument("--report-dir", default=str(config.REPORTS_DIR / "latest"))
-    sc = sub.add_parser("scan", help="smart-store entrance scan: welcome coupons for a customer id")
-    sc.add_argument("client_id")
-    sc.add_argument("--report-dir", default=str(config.REPORTS_DIR / "latest"))
+    for name, what in (("profile", "print a customer's profile card as text"),
+                       ("scan", "smart-store entrance scan: welcome coupons for a customer id")):
+        sp = sub.add_parser(name, help=f"{what} (prints the report folder and window it reads first)")
+        sp.add_argument("client_id", help="customer id (CLNT_ID), digits only; zero padding is fine")
+        sp.add_argument("--report-dir", default=str(config.REPORTS_DIR / "latest"),
+                        help="rendered report folder to read (default: reports/latest, the last full report)")
     b = sub.add_parser("bench", help="time and measure the report at full and sample scale")
     b.add_argument("--scales", nargs="*", default=["sample", "full"], choices=config.SCALES)
     b.add_argument("--start", default=config.DEFAULT_START)

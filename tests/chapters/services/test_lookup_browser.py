@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from chapters.test_profiling import EXPECTED_101, make_book
+from chapters.services.fixtures import EXPECTED_101, make_book
 
-from helpers.chapters.services import compute as profiling
+from helpers.chapters.services import cards, lookup
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -43,7 +43,7 @@ def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     book = make_book()
     # 7 shards: 101 -> p_3, 102 -> p_4, 103 -> p_5; shard 0 stays empty (no file written).
-    return profiling.write_lookup(book, out, n_shards=7), book
+    return lookup.write_lookup(book, out, n_shards=7, window="2018-04-01 ~ 2018-09-30", source="hand-made"), book
 
 
 def test_lookup_page_shows_a_known_customers_card(site, tmp_path):
@@ -57,14 +57,14 @@ def test_lookup_page_shows_a_known_customers_card(site, tmp_path):
         assert html.escape(value, quote=False) in dom
         assert html.escape(why, quote=False) in dom
     # The page renders exactly the cards of the Python report (same HTML for the same customer).
-    assert profiling.card_html(book.card(101)) in dom
+    assert cards.card_html(book.card(101)) in dom
     assert "찾을 수 없" not in dom
 
 
 def test_lookup_page_other_customers_and_hash_form(site, tmp_path):
     lookup, book = site
     dom = visible(dump_dom(lookup.page, "#id=103", tmp_path / "chrome"))
-    assert profiling.card_html(book.card(103)) in dom
+    assert cards.card_html(book.card(103)) in dom
     assert "분석 기간에 온라인 구매가 없어 가치 등급이 없습니다" in dom
 
 
@@ -79,3 +79,12 @@ def test_lookup_page_malformed_id_says_what_is_wrong(site, tmp_path):
     lookup, _ = site
     dom = visible(dump_dom(lookup.page, "?id=12ab", tmp_path / "chrome"))
     assert "형식이 잘못되었습니다" in dom and "찾을 수 없" not in dom and 'class="lpc"' not in dom
+
+
+def test_lookup_page_links_back_to_the_report_and_names_the_window(site, tmp_path):
+    page, _ = site
+    dom = visible(dump_dom(page.page, "?id=101", tmp_path / "chrome"))
+    assert '<a href="index.html">← 보고서 목차</a>' in dom  # index.html sits beside lookup.html
+    assert '<a href="html/06_services.html">6장 신규 서비스</a>' in dom
+    assert "분석 기간 2018-04-01 ~ 2018-09-30 · 데이터: hand-made" in dom
+    assert "<title>고객 프로파일 조회</title>" in dom

@@ -1,114 +1,16 @@
-"""Chapter 6 customer profiling: dip choice, targets, profiles with reasons, CLI lookup (hand-computed cases)."""
+"""Chapter 6 customer profiling: dip choice, targets, profiles with reasons, campaign list (hand-computed cases)."""
 from __future__ import annotations
-
-import argparse
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from chapters.services.fixtures import EXPECTED_101, hand_inputs, make_book
 
+from helpers.chapters.services import cards, inputs, profiles
 from helpers.chapters.services import compute as profiling
-from helpers.common.config import PROJECT_ROOT
 from helpers.report import present as report
-from helpers.report import services_cli
 
 D = pd.Timestamp
-
-
-# ---------------------------------------------------------------------------------------------
-# Hand-made inputs (shared with test_smartstore / test_lookup_browser)
-# ---------------------------------------------------------------------------------------------
-def hand_inputs() -> dict[str, pd.DataFrame]:
-    """Three customers: 101 (everything), 102 (partial), 103 (member only, nothing else)."""
-    purchases = pd.DataFrame({
-        "CLNT_ID": [101, 101, 101, 102],
-        "SESS_ID": [1, 2, 2, 7],
-        "HITS_SEQ": [2, 3, 5, 2],
-        "SESS_DT": pd.to_datetime(["2018-09-01", "2018-09-10", "2018-09-10", "2018-08-05"]),
-        "CLAC1_NM": pd.array(["여성의류", "패션잡화", "여성의류", "남성의류"], dtype="str"),
-        "REVENUE": [40_000.0, 200_000.0, 1_000_000.0, 30_000.0],
-        "DVC_CTG_NM": pd.array(["mobile", "mobile", "mobile", "desktop"], dtype="str"),
-    })
-    sessions = pd.DataFrame({
-        "CLNT_ID": [101, 101, 101, 102],
-        "SESS_ID": [1, 2, 3, 7],
-        "SESS_DT": pd.to_datetime(["2018-09-01", "2018-09-10", "2018-09-20", "2018-08-05"]),
-        "DVC_CTG_NM": pd.array(["mobile", "mobile", "desktop", "desktop"], dtype="str"),
-        "ZON_NM": pd.array(["Seoul", "Gyeonggi-do", "Gyeonggi-do", "Busan"], dtype="str"),
-        "CITY_NM": pd.array(["Seoul", "Suwon-si", "Suwon-si", "Busan"], dtype="str"),
-    })
-    members = pd.DataFrame({"CLNT_ID": [101, 102, 103],
-                            "CLNT_GENDER": pd.array(["F", "M", "F"], dtype="str"),
-                            "CLNT_AGE": pd.array([30, None, 40], dtype="Int64")})
-    grades = pd.DataFrame({"CLNT_ID": [101, 102], "GRADE": pd.array(["스타", "관리제외"], dtype="str"),
-                           "POINT_RATE": [0.008, 0.001], "R_SCORE": [3, 2], "F_SCORE": [3, 1], "M_SCORE": [3, 1],
-                           "TOT_PRICE": [1_240_000.0, 30_000.0],
-                           "LAST_DT": pd.to_datetime(["2018-09-10", "2018-08-05"])})
-    # Chapter 2's product as helpers.chapters.segments.compute names it (lower case): normalised on the way in.
-    segments = pd.DataFrame({"CLNT_ID": [101, 102], "top_category": pd.array(["여성의류", "상품권"], dtype="str"),
-                             "pattern": pd.array(["1101", None], dtype="str"),
-                             "segment": pd.array(["꼼꼼이", None], dtype="str"),
-                             "label": pd.array(["덜 꼼꼼이", None], dtype="str")})
-    top3 = pd.DataFrame({"CLNT_ID": [101, 102],
-                         "rank1": pd.array(["여성의류", "남성의류"], dtype="str"), "rank1_index": [100.0, 100.0],
-                         "rank2": pd.array(["패션잡화", "여성의류"], dtype="str"), "rank2_index": [80.5, 90.0],
-                         "rank3": pd.array(["화장품/뷰티케어", None], dtype="str"), "rank3_index": [61.3, np.nan]})
-    edges = pd.DataFrame({"cat_a": ["여성의류", "여성의류", "남성의류", "가구"],
-                          "cat_b": ["패션잡화", "화장품/뷰티케어", "여성의류", "여성의류"],
-                          "count": [50, 30, 10, 5], "lift": [2.5, 1.8, 0.9, 1.8]})
-    offline = pd.DataFrame({"CLNT_ID": [101, 101, 999],
-                            "STORE_NM": pd.array(["롯데마트 수원점", "롯데백화점 본점", "롯데몰 김포공항점"], dtype="str"),
-                            "PURCHASE_DT": pd.to_datetime(["2018-06-01", "2018-09-10", "2018-07-01"]),
-                            "CLAC1_NM": pd.array(["패션잡화", "여성의류", "완구"], dtype="str"),
-                            "AMOUNT": [50_000, 150_000, 20_000], "CONSIDER_MIN": [10.0, 20.0, 5.0],
-                            "NOTE": pd.array([None, "선물용, 포장 요청", None], dtype="str")})
-    survey = pd.DataFrame({"CLNT_ID": [101, 998], "SIGNUP_DT": pd.to_datetime(["2018-04-02", "2018-05-01"]),
-                           "FAV_CATEGORY": pd.array(["의류", "화장품"], dtype="str"),
-                           "REASON": pd.array(["편리해서", "저렴해서"], dtype="str"),
-                           "CHANNEL": pd.array(["온라인", "오프라인"], dtype="str")})
-    return dict(purchases=purchases, sessions=sessions, members=members, grades=grades, segments=segments,
-                top3=top3, edges=edges, offline=offline, survey=survey)
-
-
-def make_book(**kwargs) -> profiling.ProfileBook:
-    x = hand_inputs()
-    options = dict(offline=x["offline"], survey=x["survey"], n_recent=3, n_recommend=2)
-    options.update(kwargs)
-    return profiling.build_profiles(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
-                                    x["top3"], x["edges"], **options)
-
-
-#: What customer 101's card must say, computed by hand from hand_inputs().
-EXPECTED_101 = {
-    "demographics": ("여성 · 30대", "회원 정보(Custom 테이블) 기준: 성별 F, 연령대 30"),
-    "device": ("mobile", "주 사용 기기: mobile (세션 3회 중 2회)"),
-    "region": ("Gyeonggi-do · Suwon-si",
-               "주 접속 지역: Gyeonggi-do (세션 3회 중 2회), 그 안에서 가장 많은 시·군·구 Suwon-si"),
-    "grade": ("스타 · 포인트 적립 0.8%", "스타: 최근성 3 + 최빈성 3, 총 구매액 1,240,000원 (구매금액 3점)"),
-    "segment": ("덜 꼼꼼이", "구매액 1위 상품군 여성의류의 행동 패턴 1101(고려시간↑ 조회수↑ 검색↓ 구매단가↑) → 꼼꼼이"),
-    "preference": ("① 여성의류 100.0 · ② 패션잡화 80.5 · ③ 화장품/뷰티케어 61.3",
-                   "베이지안 선호지수(고객별 최댓값 100, 구매 이력 × 연령·성별): 1순위 여성의류 100.0점, "
-                   "2순위 패션잡화 80.5점"),
-    "history": ("온라인 3건 1,240,000원 · 오프라인 2건 200,000원",
-                "온·오프라인 구매 5건 중 최근 3건을 아래 표에 표시 (마지막 온라인 구매 2018-09-10)"),
-    "recommend": ("패션잡화 · 화장품/뷰티케어",
-                  "선호 1순위 상품군(여성의류)과 같은 세션에서 함께 구매되는 상품군, 향상도(lift) 순: "
-                  "패션잡화(lift 2.50) · 화장품/뷰티케어(lift 1.80)"),
-    "offline": ("2건 · 200,000원 · 주 매장 롯데백화점 본점",
-                "매장 직원이 입력한 구매 기록(고객 ID 일치) 2건, 마지막 구매 2018-09-10, 평균 고려시간 15.0분"),
-    "survey": ("의류 · 편리해서 · 온라인",
-               "가입 설문(2018-04-02) 응답: 즐겨 구매하는 제품군 의류, 이유 편리해서, 선호 구매 형태 온라인"),
-}
-
-
-def write_report_dir(folder, book: profiling.ProfileBook):
-    """A rendered-report folder holding only chapter 6's profile products."""
-    report.save_product(book.table, "customer_profiles", folder)
-    report.save_product(book.recent, "customer_recent_purchases", folder)
-    report.save_product(book.playbooks, "profile_playbooks", folder)
-    return folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,8 +117,8 @@ def test_select_targets_rejects_bad_options(pref_and_grades):
 # Step 3: profiles
 # ---------------------------------------------------------------------------------------------
 def test_card_spec_is_consistent():
-    profiling.check_card_spec()
-    assert {k for k, *_ in profiling.CARD_FIELDS} == {"demographics", "device", "region", "grade", "segment",
+    cards.check_card_spec()
+    assert {k for k, *_ in cards.CARD_FIELDS} == {"demographics", "device", "region", "grade", "segment",
                                                       "preference", "history", "recommend", "offline", "survey"}
 
 
@@ -224,28 +126,31 @@ def test_profile_card_every_field_with_reason():
     book = make_book()
     assert book.table["CLNT_ID"].tolist() == [101, 102, 103]  # 999/998 are store-only: not online customers
     card = book.card("0101")  # zero padding as in the raw files
-    assert [f[0] for f in card.fields] == [f[0] for f in profiling.CARD_FIELDS]
+    assert [f[0] for f in card.fields] == [f[0] for f in cards.CARD_FIELDS]
     for key, (value, why) in EXPECTED_101.items():
         assert card.field(key) == (value, why), key
     assert card.badges == ["스타", "덜 꼼꼼이"]
     # Latest first; the store purchase of 09-10 after that day's online session; n_recent=3.
-    assert card.recent == [("2018-09-10", "오프라인", "여성의류", "150,000", "롯데백화점 본점"),
-                           ("2018-09-10", "온라인", "여성의류", "1,000,000", "mobile"),
-                           ("2018-09-10", "온라인", "패션잡화", "200,000", "mobile")]
+    assert card.recent == [("2018-09-10", "오프라인", "여성의류", "15만원", "롯데백화점 본점"),
+                           ("2018-09-10", "온라인", "여성의류", "100만원", "모바일"),
+                           ("2018-09-10", "온라인", "패션잡화", "20만원", "모바일")]
     kinds = [(k, n) for k, n, _ in card.playbooks]
     assert kinds == [("등급", "스타"), ("행동 유형", "꼼꼼이")]
     assert all(summary and summary != "공략법 없음" for _, _, summary in card.playbooks)
-    text = profiling.card_text(card)
-    assert "스타: 최근성 3 + 최빈성 3, 총 구매액 1,240,000원" in text and "주 사용 기기: mobile (세션 3회 중 2회)" in text
-    html_ = profiling.card_html(card)
-    assert 'data-field="grade"' in html_ and "1,240,000원" in html_
+    text = cards.card_text(card)
+    assert "스타: 최근성 3 + 최빈성 3, 총 구매액 124만원" in text and "주 사용 기기: 모바일 (세션 3회 중 2회)" in text
+    assert "2018-09-10  오프라인  여성의류  15만원  롯데백화점 본점" in text
+    html_ = cards.card_html(card)
+    assert 'data-field="grade"' in html_ and "124만원" in html_
+    for code in ("mobile", "Gyeonggi-do", "Seoul", "1,240,000"):  # no code value or raw number on the card
+        assert code not in text and code not in html_, code
 
 
 def test_profile_partial_and_missing_customers_get_reasons():
     book = make_book()
     c102 = book.card(102)
     assert c102.field("demographics")[0] == "남성 · 연령 미상"
-    assert c102.field("region") == ("Busan", "주 접속 지역: Busan (세션 1회 중 1회)")  # CITY_NM repeats ZON_NM
+    assert c102.field("region") == ("부산", "주 접속 지역: 부산 (세션 1회 중 1회)")  # CITY_NM repeats ZON_NM
     assert c102.field("segment") == ("유형 없음", "구매액 1위 상품군(상품권)이 행동 세분화 대상 주요 상품군이 아닙니다")
     assert c102.field("preference")[0] == "① 남성의류 100.0 · ② 여성의류 90.0"  # no rank 3
     assert c102.field("recommend") == (
@@ -255,7 +160,7 @@ def test_profile_partial_and_missing_customers_get_reasons():
     assert c103.field("demographics")[0] == "여성 · 40대"
     for key in ("device", "region", "grade", "segment", "preference", "history", "recommend", "offline", "survey"):
         value, why = c103.field(key)
-        assert value and why and profiling.NA_TEXT not in why, key
+        assert value and why and cards.NA_TEXT not in why, key
     assert c103.field("grade") == ("등급 없음", "분석 기간에 온라인 구매가 없어 가치 등급이 없습니다")
     assert c103.recent == [] and c103.playbooks == []
     assert book.card(104) is None
@@ -266,7 +171,7 @@ def test_profile_partial_and_missing_customers_get_reasons():
 def test_vectorised_reasons_match_cards_and_inputs_untouched():
     x = hand_inputs()
     copies = {k: v.copy() for k, v in x.items()}
-    book = profiling.build_profiles(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
+    book = profiles.build_profiles(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
                                     x["top3"], x["edges"], offline=x["offline"], survey=x["survey"], n_recent=3,
                                     n_recommend=2)
     for k, v in copies.items():
@@ -277,7 +182,7 @@ def test_vectorised_reasons_match_cards_and_inputs_untouched():
         card = book.card(cid)
         for key, _label, value, why in card.fields:
             assert getattr(row, f"{key}_VALUE") == value and getattr(row, f"{key}_WHY") == why
-    assert book.reasons([102])["grade_WHY"].tolist() == ["관리제외: 최근성 2 + 최빈성 1, 총 구매액 30,000원 (구매금액 1점)"]
+    assert book.reasons([102])["grade_WHY"].tolist() == ["관리제외: 최근성 2 + 최빈성 1, 총 구매액 3만원 (구매금액 1점)"]
 
 
 def test_build_profiles_for_a_subset_and_unknown_ids():
@@ -289,7 +194,7 @@ def test_build_profiles_for_a_subset_and_unknown_ids():
         make_book(n_recent=0)
     x = hand_inputs()
     with pytest.raises(ValueError, match="sessions lacks"):
-        profiling.build_profiles(x["purchases"], x["sessions"].drop(columns="ZON_NM"), x["members"], x["grades"],
+        profiles.build_profiles(x["purchases"], x["sessions"].drop(columns="ZON_NM"), x["members"], x["grades"],
                                  x["segments"], x["top3"], x["edges"])
 
 
@@ -308,12 +213,12 @@ def test_build_profiles_many_customers_vectorised():
     x = hand_inputs()
     import time
     t0 = time.perf_counter()
-    book = profiling.build_profiles(purchases, sessions, members, x["grades"], x["segments"], x["top3"], x["edges"])
+    book = profiles.build_profiles(purchases, sessions, members, x["grades"], x["segments"], x["top3"], x["edges"])
     reasons = book.reasons()
     assert time.perf_counter() - t0 < 30
     assert len(book) == n and len(reasons) == n
     assert (book.table["ONLINE_LINES"] == 3).all() and (book.table["RECENT_SHOWN"] == 3).all()
-    assert reasons["device_WHY"].eq("주 사용 기기: mobile (세션 3회 중 3회)").all()
+    assert reasons["device_WHY"].eq("주 사용 기기: 모바일 (세션 3회 중 3회)").all()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,79 +231,44 @@ def test_campaign_targets_has_campaign_columns():
     dip = profiling.DipChoice("여성의류", D("2018-09-23"), D("2018-09-25"), 0.4, "forecast", 1, "largest", "")
     camp = profiling.campaign_targets(targets, book, dip)
     assert camp.columns.tolist() == [
-        "TARGET_RANK", "CLNT_ID", "TARGET_CATEGORY", "PREF_INDEX", "GRADE", "POINT_RATE", "SEGMENT_TYPE", "GENDER",
-        "AGE", "MAIN_DEVICE", "REGION", "RECOMMENDED", "CAMPAIGN_START", "CAMPAIGN_END", "COUPON", "DISCOUNT_PCT",
-        "WHY_TARGET", "WHY_GRADE", "WHY_SEGMENT", "WHY_DEVICE"]
+        "TARGET_RANK", "CLNT_ID", "TARGET_CATEGORY", "TARGET_METHOD", "TARGET_SCORE", "PREF_INDEX", "GRADE",
+        "POINT_RATE", "SEGMENT_TYPE", "GENDER", "AGE", "MAIN_DEVICE", "REGION", "RECOMMENDED", "CAMPAIGN_START",
+        "CAMPAIGN_END", "COUPON", "DISCOUNT_PCT", "WHY_TARGET", "WHY_GRADE", "WHY_SEGMENT", "WHY_DEVICE"]
     row = camp.iloc[0]
     assert row["CLNT_ID"] == 101 and row["COUPON"] == "여성의류 신상품 15% 할인 쿠폰" and row["DISCOUNT_PCT"] == 15
     assert row["WHY_TARGET"] == "여성의류 선호지수 1순위(100.0), 스타, 여성의류 수요 급감 2018-09-23 ~ 2018-09-25 대응"
     assert row["WHY_GRADE"] == EXPECTED_101["grade"][1]
     assert row["CAMPAIGN_START"] == D("2018-09-23")
-    assert "여성의류 선호 고객 1명" in profiling.describe_campaign(camp, dip)
-    view = profiling.campaign_view(camp)
-    assert view.columns.tolist() == list(profiling.CAMPAIGN_VIEW_COLUMNS.values())
-    assert view.iloc[0][["고객 ID", "적립률", "성별", "연령대"]].tolist() == ["101", "0.8%", "여성", "30대"]
+    assert (row["TARGET_METHOD"], row["TARGET_SCORE"]) == ("index", 100.0)  # no model: the index ranks
+    assert row["WHY_DEVICE"] == EXPECTED_101["device"][1]
+    assert row["MAIN_DEVICE"] == "mobile" and row["REGION"] == "Gyeonggi-do"  # the product keeps the codes
 
 
 def test_read_products_names_the_missing_chapter_and_normalises(tmp_path):
     x = hand_inputs()
     report.save_product(x["segments"], "customer_segments", tmp_path)
     report.save_product(x["top3"].rename(columns={"CLNT_ID": "customer"}), "preference_top3", tmp_path)
-    got = profiling.read_products(tmp_path, ["customer_segments", "preference_top3"])
+    got = inputs.read_products(tmp_path, ["customer_segments", "preference_top3"])
     assert {"TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"} <= set(got["customer_segments"].columns)
     assert "CLNT_ID" in got["preference_top3"].columns
-    with pytest.raises(profiling.UpstreamMissing, match="4장 수요 예측") as err:
-        profiling.read_products(tmp_path, ["demand_dips"])
+    with pytest.raises(inputs.UpstreamMissing, match="4장 수요 예측") as err:
+        inputs.read_products(tmp_path, ["demand_dips"])
     assert "demand_dips" in str(err.value)
     report.save_product(x["grades"].drop(columns="GRADE"), "customer_grades", tmp_path)
     with pytest.raises(ValueError, match="GRADE"):
-        profiling.read_products(tmp_path, ["customer_grades"])
+        inputs.read_products(tmp_path, ["customer_grades"])
 
 
 @pytest.mark.parametrize("text, expected", [("101", 101), (" 0101 ", 101), (7, 7)])
 def test_parse_client_id_accepts(text, expected):
-    assert profiling.parse_client_id(text) == expected
+    assert inputs.parse_client_id(text) == expected
 
 
 @pytest.mark.parametrize("text, message", [("", "비어"), ("12a", "형식"), ("-5", "형식"), ("1 2", "형식"),
                                            ("1" * 19, "형식"), (-3, "0 이상")])
 def test_parse_client_id_rejects(text, message):
     with pytest.raises(ValueError, match=message):
-        profiling.parse_client_id(text)
-
-
-# ---------------------------------------------------------------------------------------------
-# CLI: python -m helpers profile
-# ---------------------------------------------------------------------------------------------
-def _args(command, client_id, report_dir):
-    return argparse.Namespace(command=command, client_id=client_id, report_dir=str(report_dir))
-
-
-def test_cli_profile_prints_card_from_report_products(tmp_path, capsys):
-    folder = write_report_dir(tmp_path / "rep", make_book())
-    assert services_cli.main(_args("profile", "0101", folder)) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("고객 101 프로파일")
-    for value, why in EXPECTED_101.values():
-        assert value in out and why in out
-    assert "2018-09-10  오프라인  여성의류  150,000원  롯데백화점 본점" in out
-    assert services_cli.main(_args("profile", "104", folder)) == 1
-    assert "찾을 수 없" in capsys.readouterr().err
-    assert services_cli.main(_args("profile", "1o1", folder)) == 2
-    assert "형식" in capsys.readouterr().err
-    assert services_cli.main(_args("profile", "101", tmp_path / "nothing")) == 2
-    assert "render the report first" in capsys.readouterr().err
-
-
-def test_cli_profile_subprocess(tmp_path):
-    folder = write_report_dir(tmp_path / "rep", make_book())
-    run = subprocess.run([sys.executable, "-m", "helpers", "profile", "101", "--report-dir", str(folder)],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert EXPECTED_101["grade"][1] in run.stdout
-    bad = subprocess.run([sys.executable, "-m", "helpers", "profile", "abc", "--report-dir", str(folder)],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
-    assert bad.returncode == 2 and "형식" in bad.stderr
+        inputs.parse_client_id(text)
 
 
 def test_select_targets_with_categorical_grades_and_ungraded_customers(pref_and_grades):
@@ -407,3 +277,123 @@ def test_select_targets_with_categorical_grades_and_ungraded_customers(pref_and_
     grades = grades.assign(GRADE=pd.Categorical(grades["GRADE"], categories=["스타", "나비", "계륵", "관리제외"]))
     got = profiling.select_targets(top3, grades, category="여성의류", size=0, customer_col="customer")
     assert got["customer"].tolist() == [3, 2, 7, 1, 6, 4]
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2 by chapter 5's best preference method (hand-made product folders: with and without the model)
+# ---------------------------------------------------------------------------------------------
+METHODS = pd.DataFrame({
+    "method": ["report", "report", "own_most_bought", "dirichlet", "dirichlet"],
+    "method_ko": ["선호지수 (보고서 방식)", "선호지수 (보고서 방식)", "본인 최다 구매", "개인화 모델", "개인화 모델"],
+    "segment": ["전체", "이력 있음", "전체", "전체", "이력 있음"],
+    "n_customers": [100, 60, 100, 100, 60],
+    "top1_hit_rate": [0.386, 0.45, 0.431, 0.46, 0.55],
+    "top3_hit_rate": [0.533, 0.60, 0.560, 0.62, 0.70],
+    "chosen": [False, False, False, True, True],
+})
+#: Scores of the chosen model: 1, 3, 4, 6 have 여성의류 on top (6 ties with 남성의류 and counts); 2 and 5 do not.
+MODEL_WIDE = pd.DataFrame({"CLNT_ID": [1, 2, 3, 4, 5, 6],
+                           "여성의류": [0.50, 0.40, 0.60, 0.50, 0.30, 0.35],
+                           "남성의류": [0.30, 0.45, 0.20, 0.10, 0.30, 0.35],
+                           "패션잡화": [0.20, 0.15, 0.20, 0.40, 0.40, 0.30]})
+MODEL_GRADES = pd.DataFrame({"CLNT_ID": [1, 3, 4], "GRADE": pd.array(["관리제외", "계륵", "스타"], dtype="str"),
+                             "POINT_RATE": [0.001, 0.003, 0.008]})
+MODEL_TOP3 = pd.DataFrame({"CLNT_ID": [1, 2, 3, 4, 5, 6],
+                           "rank1": ["여성의류", "남성의류", "패션잡화", "여성의류", "패션잡화", "여성의류"],
+                           "rank1_index": 100.0, "rank2": "패션잡화", "rank2_index": 50.0, "rank3": "남성의류",
+                           "rank3_index": 20.0})
+
+
+def _product_folder(tmp_path, *, methods=True, wide=True):
+    report.save_product(MODEL_TOP3, "preference_top3", tmp_path)
+    report.save_product(MODEL_GRADES, "customer_grades", tmp_path)
+    report.save_product(pd.DataFrame({"CLNT_ID": [1, 3, 4, 6], "여성의류": [100.0, 80.0, 90.0, 70.0]}),
+                        "preference_index_wide", tmp_path)
+    if methods:
+        report.save_product(METHODS, "preference_methods", tmp_path)
+    if wide:
+        report.save_product(MODEL_WIDE, "preference_model_wide", tmp_path)
+    return tmp_path
+
+
+def test_targets_by_the_chosen_method_when_chapter5_compared_methods(tmp_path):
+    folder = _product_folder(tmp_path)
+    method = profiling.read_target_method(folder)
+    assert (method.method, method.method_ko, method.uses_model) == ("dirichlet", "개인화 모델", True)
+    assert (method.top1_hit_rate, method.top3_hit_rate) == (0.46, 0.62)  # the all-customer row, not a segment's
+    assert (method.index_top1_hit_rate, method.index_top3_hit_rate) == (0.386, 0.533)
+    assert method.table["METHOD"].tolist() == ["dirichlet", "own_most_bought", "report"]
+    assert "개인화 모델의 1순위 적중률 46.0%, 3순위 내 적중률 62.0%" in method.reason
+    assert "보고서 선호지수 38.6%" in method.reason
+    used, candidates, targets = profiling.campaign_candidates(folder, method, MODEL_TOP3, MODEL_GRADES,
+                                                              category="여성의류", size=3)
+    assert used is method
+    # 0.60 first; 0.50 tie: 스타 (4) before 관리제외 (1); then 6 (0.35, tied with 남성의류: still a candidate).
+    assert candidates["CLNT_ID"].tolist() == [3, 4, 1, 6]
+    assert targets["CLNT_ID"].tolist() == [3, 4, 1] and targets.attrs["n_candidates"] == 4
+    assert targets["TARGET_RANK"].tolist() == [1, 2, 3]
+    assert targets["PREF_INDEX"].tolist() == [80.0, 90.0, 100.0]  # the report's index travels along
+    assert targets["SCORE_MARGIN"].round(2).tolist() == [0.4, 0.1, 0.2]
+
+
+def test_campaign_list_from_the_model_says_method_and_score(tmp_path):
+    folder = _product_folder(tmp_path)
+    method = profiling.read_target_method(folder)
+    _, _, targets = profiling.campaign_candidates(folder, method, MODEL_TOP3, MODEL_GRADES, category="여성의류",
+                                                  size=2)
+    book = profiles.build_profiles(*(pd.DataFrame(columns=c) for c in (
+        ["CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM"],
+        ["CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"],
+        ["CLNT_ID", "CLNT_GENDER", "CLNT_AGE"])), MODEL_GRADES.assign(R_SCORE=1, F_SCORE=1, M_SCORE=1, TOT_PRICE=1.0),
+        pd.DataFrame(columns=["CLNT_ID", "TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"]), MODEL_TOP3,
+        pd.DataFrame(columns=["cat_a", "cat_b", "count", "lift"]))
+    dip = profiling.DipChoice("여성의류", D("2018-10-03"), D("2018-10-03"), 0.4, "future", 1, "largest", "")
+    camp = profiling.campaign_targets(targets, book, dip, method=method)
+    assert camp["CLNT_ID"].tolist() == [3, 4]
+    assert camp["TARGET_METHOD"].tolist() == ["dirichlet", "dirichlet"]
+    assert camp["TARGET_SCORE"].tolist() == [0.6, 0.5] and camp["PREF_INDEX"].tolist() == [80.0, 90.0]
+    assert camp["WHY_TARGET"].iloc[0] == ("여성의류 개인화 모델 1순위(구매 예측 점수 0.6), 선호지수 80.0, 계륵, "
+                                          "여성의류 수요 급감 2018-10-03 대응")  # a one-day dip: one date
+
+
+def test_older_runs_without_method_products_fall_back_to_the_index(tmp_path):
+    folder = _product_folder(tmp_path, methods=False, wide=False)
+    method = profiling.read_target_method(folder)
+    assert not method.uses_model and method.method == "index" and method.table.empty
+    assert "preference_methods" in method.reason and "선호지수" in method.reason
+    _, candidates, targets = profiling.campaign_candidates(folder, method, MODEL_TOP3, MODEL_GRADES,
+                                                           category="여성의류", size=2)
+    expected = profiling.select_targets(MODEL_TOP3, MODEL_GRADES, category="여성의류", size=0)
+    pd.testing.assert_frame_equal(candidates, expected)
+    assert targets["CLNT_ID"].tolist() == [4, 1]  # index 100 for 1, 4, 6: 스타, 관리제외, then no grade
+
+
+@pytest.mark.parametrize("case, words", [
+    ("no_scores", "preference_model_wide"),          # methods compared, but the scores were not written
+    ("index_chosen", "보고서 방식의 선호지수입니다"),  # chapter 5 chose the index itself
+])
+def test_model_not_usable_means_index_with_the_reason(tmp_path, case, words):
+    methods = METHODS.assign(chosen=METHODS["method"] == "report") if case == "index_chosen" else METHODS
+    method = profiling.choose_target_method(methods, has_scores=case != "no_scores")
+    assert not method.uses_model and method.method == "index" and words in method.reason
+    assert method.index_top1_hit_rate == 0.386
+
+
+def test_model_without_the_dip_category_uses_the_index_for_it(tmp_path):
+    folder = _product_folder(tmp_path)
+    method = profiling.read_target_method(folder)
+    used, candidates, _ = profiling.campaign_candidates(folder, method, MODEL_TOP3, MODEL_GRADES, category="가구",
+                                                        size=5)
+    assert not used.uses_model and "가구 열이 없어" in used.reason and candidates.empty
+
+
+def test_chosen_written_as_text_still_counts():
+    text = METHODS.assign(chosen=METHODS["chosen"].map({True: "True", False: "False"}).astype("string"))
+    assert profiling.choose_target_method(text, has_scores=True).method == "dirichlet"
+
+
+def test_unmarked_methods_choose_the_best_top1_and_bad_columns_raise():
+    method = profiling.choose_target_method(METHODS.assign(chosen=False), has_scores=True)
+    assert method.method == "dirichlet" and "1순위 적중률이 가장 높은" in method.reason
+    with pytest.raises(ValueError, match="chosen"):
+        profiling.choose_target_method(METHODS.drop(columns="chosen"), has_scores=True)
