@@ -54,7 +54,8 @@ def _exists(module: str) -> bool:
 def _layer(module: str) -> tuple[str, str]:
     parts = module.split(".")
     layer = parts[1] if len(parts) > 1 and parts[1] in RANK else "root"
-    unit = ".".join(parts[:3]) if layer == "chapters" and len(parts) > 2 else layer
+    in_chapter_folder = len(parts) > 2 and (HELPERS.parent / Path(*parts[:3])).is_dir()
+    unit = ".".join(parts[:3]) if layer == "chapters" and in_chapter_folder else ".".join(parts[:2])
     return layer, unit
 
 

@@ -13,7 +13,7 @@ The report's service flow, with every rule a parameter:
 4. **Campaign list** — :func:`campaign_targets`: one row per target with method, score, index, offer, reasons.
 
 Inputs come from :mod:`helpers.chapters.services.inputs`; playbooks and the grade order from the rule files
-(:mod:`helpers.chapters.services.playbooks`): chapters do not import each other.
+(:mod:`helpers.chapters.playbooks`): chapters do not import each other.
 
 Public API: resolve_grade_order, DipChoice, dip_table, choose_dip, select_targets, TargetMethod, is_index_method,
 choose_target_method, read_target_method, read_category_scores, select_targets_by_score, category_index,
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from helpers.chapters.services import playbooks as shared_playbooks
+from helpers.chapters import playbooks as shared_playbooks
 from helpers.chapters.services.cards import display_frame, fill_fields
 from helpers.chapters.services.coupons import welcome_coupons
 from helpers.chapters.services.inputs import normalise_product, report_dir

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.chapters.services import playbooks as shared_playbooks
+from helpers.chapters import playbooks as shared_playbooks
 from helpers.chapters.services.cards import PROFILE_COLUMNS, Card, display_frame, fill_fields, make_card, playbook_dict
 from helpers.chapters.services.inputs import UpstreamMissing, normalise_product, parse_client_id
 from helpers.common.checks import require_columns

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.chapters.services import playbooks
+from helpers.chapters import playbooks
 from helpers.common.rules import load_rules
 
 
