@@ -178,17 +178,26 @@ def estimate_concentrations(counts: np.ndarray, group: np.ndarray, n_groups: int
     ev = _evidence(counts, group, n_groups, overall)
     if ev.x.size == 0:
         raise DataError("no purchase line to estimate the preference concentrations from; widen the date range")
-    bounds = [tuple(np.log(CONCENTRATION_BOUNDS))] * 2
     has_groups = bool((ev.cell_group >= 0).any())
-    start = np.log([1.0, 100.0])
-    if has_groups:
-        fit = minimize(_neg_log_marginal, start, args=(ev,), method="L-BFGS-B", bounds=bounds)
-        alpha, beta = np.exp(fit.x)
-    else:
-        fit = minimize(lambda a: _neg_log_marginal(np.array([a[0], 0.0]), ev), start[:1], method="L-BFGS-B",
-                       bounds=bounds[:1])
-        alpha, beta = float(np.exp(fit.x[0])), float("nan")
-    return float(alpha), float(beta), -float(fit.fun)
+    scale = 1.0 / max(ev.n.size, 1)  # per-customer objective: well-scaled steps for L-BFGS-B
+
+    def objective(log_params: np.ndarray) -> float:
+        full = log_params if has_groups else np.array([log_params[0], 0.0])
+        return scale * _neg_log_marginal(full, ev)
+
+    # A coarse grid first (the likelihood is flat far from the optimum, where a quasi-Newton step can get lost),
+    # then a bounded quasi-Newton refinement from the best grid point.
+    low, high = np.log(CONCENTRATION_BOUNDS)
+    alphas = np.linspace(np.log(0.01), np.log(1e4), 9)
+    betas = np.linspace(np.log(1.0), np.log(1e5), 6) if has_groups else np.array([0.0])
+    grid = [np.array([a, b]) if has_groups else np.array([a]) for a in alphas for b in betas]
+    start = min(grid, key=objective)
+    fit = minimize(objective, start, method="L-BFGS-B", bounds=[(low, high)] * len(start))
+    best = fit.x if fit.fun <= objective(start) else start
+    alpha = float(np.exp(best[0]))
+    beta = float(np.exp(best[1])) if has_groups else float("nan")
+    log_marginal = -objective(best) / scale
+    return alpha, beta, float(log_marginal)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,19 +272,23 @@ def _demographic_groups(lines: _Lines, purchases: pd.DataFrame, customers: Any, 
                         customer_col: str) -> tuple[np.ndarray, pd.DataFrame]:
     """Group code per customer of ``lines.ids`` (-1 = some value unknown) and the group table.
 
-    Source: ``customers`` when it is a DataFrame holding every ``group_cols`` column (e.g. the Custom table),
-    else the first known value on each customer's purchase lines.
+    Source: ``customers`` when it is a DataFrame holding every ``group_cols`` column (e.g. the Custom table) for
+    the customers it lists; the first known value on the purchase lines for everyone else.
     """
     group_cols = list(group_cols)
     if not group_cols:
         return np.full(len(lines.ids), -1, dtype=np.int64), pd.DataFrame(columns=["n_customers"])
-    if isinstance(customers, pd.DataFrame) and set(group_cols) <= set(customers.columns):
-        source = customers[[customer_col, *group_cols]]
+    frame = isinstance(customers, pd.DataFrame) and set(group_cols) <= set(customers.columns)
+    if frame and len(customers) == len(lines.ids):
+        values = customers.set_index(customer_col)[group_cols].reindex(lines.ids)
     else:
         require_columns(purchases, group_cols, "purchases",
                         hint="pass group_cols=[...] naming the demographic columns, or [] for none")
-        source = purchases[[customer_col, *group_cols]].groupby(customer_col, sort=False).first().reset_index()
-    values = source.set_index(customer_col).reindex(lines.ids)
+        values = purchases[[customer_col, *group_cols]].groupby(customer_col, sort=False).first().reindex(lines.ids)
+        if frame:  # the frame wins for the customers it lists
+            listed = customers.set_index(customer_col)[group_cols]
+            is_listed = pd.Series(pd.Index(lines.ids).isin(listed.index), index=values.index)
+            values = listed.reindex(lines.ids).where(is_listed, values, axis=0)
     known = values.notna().all(axis=1).to_numpy()
     codes = np.full(len(lines.ids), -1, dtype=np.int64)
     if known.any():
