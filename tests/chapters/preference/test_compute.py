@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.chapters.preference import compute as pref
 from helpers.chapters.preference import figures as pfig
 from helpers.chapters.preference import words as pwords
 from helpers.chapters.preference.compute import (
