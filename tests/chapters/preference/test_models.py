@@ -42,7 +42,7 @@ def test_marginal_likelihood_leaves_the_customer_out_of_the_group_mean():
     overall = np.array([0.5, 0.3, 0.2])
     alpha, beta = 2.0, 5.0
     ev = pm._evidence(counts, group, 1, overall)
-    got = -pm._neg_log_marginal(np.log([alpha, beta]), ev)
+    got = -pm._neg_log_marginal(np.log([alpha, beta]), ev)[0]
 
     def dm(x, mean):  # log Γ(α)/Γ(N+α) · Π Γ(x_k + α m_k)/Γ(α m_k) (the multinomial coefficient is constant)
         a = alpha * np.asarray(mean)
@@ -53,6 +53,14 @@ def test_marginal_likelihood_leaves_the_customer_out_of_the_group_mean():
     theta_2 = (np.array([2, 1, 0]) + beta * overall) / 8
     expected = dm(counts[0], theta_1) + dm(counts[1], theta_2) + dm(counts[2], overall)
     assert got == pytest.approx(expected, rel=1e-12)
+    # the analytic gradient in (log α, log β) matches central differences
+    grad = pm._neg_log_marginal(np.log([alpha, beta]), ev)[1]
+    for i in range(2):
+        step = np.zeros(2)
+        step[i] = 1e-6
+        numeric = (pm._neg_log_marginal(np.log([alpha, beta]) + step, ev)[0]
+                   - pm._neg_log_marginal(np.log([alpha, beta]) - step, ev)[0]) / 2e-6
+        assert grad[i] == pytest.approx(numeric, rel=1e-5)
 
 
 def test_top_k_columns_breaks_ties_by_column_order():
