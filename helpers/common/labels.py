@@ -79,6 +79,7 @@ PREFERENCE_HEADERS: dict[str, str] = {
     "unit_ko": "집계 단위", "half_life_days": "최근성 반감기(일)", "concentration_alpha": "고객 집중도 α",
     "concentration_beta": "고객층 집중도 β", "hyper_parameter": "항목", "hyper_value": "값",
     "top1_gain": "1순위 적중률 차이(%p)", "top3_gain": "3순위 내 적중률 차이(%p)", "chosen_ko": "선택",
+    "CLNT_AGE": "연령대", "CLNT_GENDER": "성별",
 }
 PREFERENCE_KINDS: dict[str, str] = {
     "top1_hit_rate": "pct", "top3_hit_rate": "pct", "top1_share": "pct", "n_top1": "count", "top1_hits": "count",

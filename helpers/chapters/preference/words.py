@@ -15,6 +15,7 @@ from helpers.chapters.preference.compute import (
 from helpers.common.formats import format_count, format_pct
 from helpers.common.korean import has_final_consonant
 from helpers.common.labels import (
+    COLUMN_LABELS,
     GENDER_LABELS,
     PREFERENCE_METHOD_LABELS,
     PREFERENCE_SEGMENT_LABELS,
@@ -165,7 +166,8 @@ def model_params_table(comparison: MethodComparison) -> pd.DataFrame:
         ("최근성 반감기 (검증으로 선택)", _half_life_text(p["half_life_days"])),
         ("고객 집중도 α (주변우도 최대)", f"{p['alpha']:.2f}"),
         ("고객층 집중도 β (주변우도 최대)", "해당 없음" if pd.isna(p["beta"]) else f"{p['beta']:,.1f}"),
-        ("고객층 수 (" + " × ".join(p["group_cols"]) + ")", format_count(len(model.groups))),
+        ("고객층 수 (" + " × ".join(COLUMN_LABELS.get(c, c) for c in p["group_cols"]) + ")",
+         format_count(len(model.groups))),
         ("인구통계가 없어 전체 분포로 보정한 평가 고객", f"{format_count(c['n_without_demographics'])}명"),
         ("구매이력이 없어 고객층 분포만 쓴 평가 고객", f"{format_count(c['n_without_history'])}명"),
         ("적합 시간", f"{p['fit_seconds']:.1f}초"),
