@@ -35,8 +35,8 @@ Estimation (every choice below is an assumption stated here, none is tuned to a 
 
 Everything is vectorised over a dense customers × categories matrix; the likelihood only visits the non-zero
 cells and group totals are one sparse product. Measured with ``tests/chapters/preference/bench_models.py``
-(1M customers × 37 categories × 5M lines, 2 × 5 validation candidates plus the final fit): ≈23 s of CPU,
-peak memory 1.7 GB; wall time 60–90 s while six other jobs shared the 2 CPUs (load average 5–11).
+(1M customers × 37 categories × 5M lines, 2 × 5 validation candidates plus the final fit): 16.8 s of CPU,
+50.6 s wall while other jobs shared the 2 CPUs (load average 7.7), peak memory 1.7 GB.
 """
 from __future__ import annotations
 
