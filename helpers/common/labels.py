@@ -109,8 +109,37 @@ DEMAND_KINDS: dict[str, str] = {}
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
-PREFERENCE_HEADERS: dict[str, str] = {}
-PREFERENCE_KINDS: dict[str, str] = {}
+PREFERENCE_HEADERS: dict[str, str] = {
+    "method_ko": "방법", "segment_ko": "고객 유형", "chosen": "선택", "n_holdout_categories": "평가 기간 구매 상품군 수",
+    "rank1_score": "1순위 점수", "rank2_score": "2순위 점수", "rank3_score": "3순위 점수",
+    "unit_ko": "집계 단위", "half_life_days": "최근성 반감기(일)", "concentration_alpha": "고객 집중도 α",
+    "concentration_beta": "고객층 집중도 β", "hyper_parameter": "항목", "hyper_value": "값",
+    "top1_gain": "1순위 적중률 차이(%p)", "top3_gain": "3순위 내 적중률 차이(%p)", "chosen_ko": "선택",
+    "CLNT_AGE": "연령대", "CLNT_GENDER": "성별",
+}
+PREFERENCE_KINDS: dict[str, str] = {
+    "top1_hit_rate": "pct", "top3_hit_rate": "pct", "top1_share": "pct", "n_top1": "count", "top1_hits": "count",
+    "top3_hits": "count", "rank1_score": "dec3", "rank2_score": "dec3", "rank3_score": "dec3",
+    "rank1_index": "dec2", "rank2_index": "dec2", "rank3_index": "dec2", "pref_index": "dec2",
+    "half_life_days": "text", "concentration_alpha": "dec2", "concentration_beta": "dec1", "top1_gain": "dec1",
+    "top3_gain": "dec1", "method_ko": "text", "segment_ko": "text", "unit_ko": "text", "chosen_ko": "text",
+}
+#: Korean name of each preference method code (data products keep the codes).
+PREFERENCE_METHOD_LABELS: dict[str, str] = {
+    "report": "선호지수 (보고서 방식)",
+    "smoothed_likelihood": "선호지수 (가능도 평활)",
+    "revenue_prior": "선호지수 (매출 가중 사전확률)",
+    "dirichlet_multinomial": "베이지안 축소 모델 (본인·고객층·전체)",
+    "popularity": "기준선: 전체 인기 상품군",
+    "own_most_bought": "기준선: 본인 최다 구매 상품군",
+}
+#: Customer segments of the hit-rate tables.
+PREFERENCE_SEGMENT_LABELS: dict[str, str] = {
+    "all": "전체", "history": "구매이력 있음", "no_history": "구매이력 없음", "demographics": "인구통계 있음",
+    "no_demographics": "인구통계 없음·일부",
+}
+#: Counting units of the preference model.
+PREFERENCE_UNIT_LABELS: dict[str, str] = {"line": "구매 행", "occasion": "구매 세션"}
 
 
 # ---------------------------------------------------------------------------------------------

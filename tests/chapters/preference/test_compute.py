@@ -1,4 +1,4 @@
-"""Tests of helpers/preference.py (chapter 5, Bayesian category preference index).
+"""Tests of helpers/chapters/preference/compute.py, figures.py and words.py (chapter 5, the report's index).
 
 Expected values are computed by hand from the report's formulas in the comments next to them.
 """
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.chapters.preference import compute as pref
+from helpers.chapters.preference import figures as pfig
+from helpers.chapters.preference import words as pwords
 from helpers.chapters.preference.compute import (
     EvaluationResult,
     PreferenceResult,
@@ -147,7 +148,7 @@ def test_customer_without_demographics_uses_prior_only():
     assert result.counts.n_missing_age_only == 0 and result.counts.n_missing_gender_only == 0
     row = result.customers.set_index("CLNT_ID").loc[4]
     assert not row["has_age"] and not row["has_gender"] and pd.isna(row["age_band"]) and pd.isna(row["gender"])
-    assert "연령·성별 정보가 모두 없는 1명" in pref.sentence_missing(result)
+    assert "연령·성별 정보가 모두 없는 1명" in pwords.describe_missing(result)
 
 
 def test_missing_age_only_keeps_gender_term():
@@ -390,7 +391,7 @@ def test_evaluation_on_planted_data_beats_popularity():
     assert blind_seg.loc[("report", *new_customers), "top1_hit_rate"] == \
         blind_seg.loc[("popularity", *new_customers), "top1_hit_rate"]
     assert ev.by_segment.groupby("method")["n_customers"].first().eq(ev.n_customers).all()
-    sentence = pref.sentence_evaluation(ev)
+    sentence = pwords.describe_evaluation(ev)
     assert f"{ev.n_customers:,}명" in sentence and f"{100 * rates.loc['report', 'top1_hit_rate']:.1f}%" in sentence
 
 
@@ -542,17 +543,17 @@ def test_figures_and_sentences_in_korean():
     lines, truth = _evaluation_data()
     result = preference_index(lines)
     ev = evaluate_preference(lines, holdout_start="2018-07-01")
-    figures = [pref.plot_index_distribution(result, top_n=6), pref.plot_index_distribution(result, kind="violin"),
-               pref.plot_top1_heatmap(result), pref.plot_hit_rates(ev)]
+    figures = [pfig.plot_index_distribution(result, top_n=6), pfig.plot_index_distribution(result, kind="violin"),
+               pfig.plot_top1_heatmap(result), pfig.plot_hit_rates(ev)]
     for fig in figures:
         assert isinstance(fig, Figure)
         assert missing_glyph_warnings(fig) == []
     assert "선호지수" in figures[0].axes[0].get_title()
     with pytest.raises(ValueError, match="kind"):
-        pref.plot_index_distribution(result, kind="bars")
-    top1 = pref.sentence_top1(result)
+        pfig.plot_index_distribution(result, kind="bars")
+    top1 = pwords.describe_top1(result)
     best = index_distribution(result).sort_values("n_top1", ascending=False).iloc[0]
     assert best["CLAC1_NM"] in top1 and f"{100 * best['top1_share']:.1f}%" in top1
-    assert "30대 여성" in pref.sentence_segments(result) or "20대" in pref.sentence_segments(result)
-    assert pref.sentence_missing(result).startswith(f"고객 {result.counts.n_customers:,}명")
+    assert "30대 여성" in pwords.describe_segments(result) or "20대" in pwords.describe_segments(result)
+    assert pwords.describe_missing(result).startswith(f"고객 {result.counts.n_customers:,}명")
     assert isinstance(ev, EvaluationResult)
