@@ -423,7 +423,8 @@ def _run_json(result: RunResult, fingerprint, counts) -> dict:
 def main_report(args) -> int:
     try:
         run_report(start_date=args.start, end_date=args.end, data_dir=args.data_dir, seed=args.seed,
-                   scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only)
+                   scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only,
+                   progress=lambda message: print(message, flush=True))
     except (ParameterError, DataError) as exc:
         print(f"ERROR (nothing was executed): {exc}", file=sys.stderr)
         return 2

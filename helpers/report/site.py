@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.common.formats import format_count, format_date, format_krw, format_pct
+from helpers.common.formats import format_count, format_date, format_krw, format_pct, format_text
 
 esc = html.escape
 SITE_TITLE = "L.Point 마케팅 분석 리포트"
@@ -40,11 +40,11 @@ class PageRef:
 
 FRAME_CSS = """<style id="lp-frame-css">
 .lp-nav{position:sticky;top:0;z-index:50;background:#fff;border-bottom:2px solid #c00;padding:6px 12px;
- font:14px 'NanumGothic','Malgun Gothic',sans-serif;display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center}
+ font:14px 'NanumGothic','Malgun Gothic','Apple SD Gothic Neo','Noto Sans CJK KR',sans-serif;display:flex;flex-wrap:wrap;gap:4px 14px;align-items:center}
 .lp-nav a{color:#0645ad;text-decoration:none}.lp-nav a:hover{text-decoration:underline}
 .lp-nav .lp-meta{color:#555;margin-left:auto}
-.lp-toc{font:14px 'NanumGothic','Malgun Gothic',sans-serif;margin:10px 12px;padding:6px 12px;background:#f7f7f7;
- border-left:3px solid #c00}.lp-toc ol{margin:4px 0;padding-left:22px;columns:2}
+.lp-toc{font:14px 'NanumGothic','Malgun Gothic','Apple SD Gothic Neo','Noto Sans CJK KR',sans-serif;margin:10px 12px;padding:6px 12px;background:#f7f7f7;
+ border-left:3px solid #c00}.lp-toc ul{margin:4px 0;padding-left:4px;list-style:none;columns:2}
 .lp-filter{margin:6px 0;padding:3px 6px;width:16em}
 table.lp-sortable th{cursor:pointer}table.lp-sortable th[data-dir=asc]::after{content:' ▲'}
 table.lp-sortable th[data-dir=desc]::after{content:' ▼'}
@@ -119,7 +119,7 @@ def toc_html(page: str) -> str:
     if not items:
         return ""
     lis = "".join(f'<li><a href="#{esc(hid, quote=True)}">{esc(text)}</a></li>' for hid, text in items)
-    return f'<nav class="lp-toc"><b>이 장의 내용</b><ol>{lis}</ol></nav>'
+    return f'<nav class="lp-toc"><b>이 장의 내용</b><ul>{lis}</ul></nav>'
 
 
 def frame_page(page: str, pages: list[PageRef], i: int, *, window: str, source: str, code_version: bool = False,
@@ -505,7 +505,7 @@ def _value_check_caveat(products: Products) -> list[str]:
 # Index page
 # ---------------------------------------------------------------------------------------------------
 
-INDEX_CSS = """<style>body{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:1100px;margin:1.5em auto;
+INDEX_CSS = """<style>body{font-family:'NanumGothic','Malgun Gothic','Apple SD Gothic Neo','Noto Sans CJK KR',sans-serif;max-width:1100px;margin:1.5em auto;
 color:#222;padding:0 12px}table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;
 padding:4px 10px;text-align:left;vertical-align:top}h2{border-bottom:2px solid #c00;padding-bottom:4px}
 .kpis{display:flex;flex-wrap:wrap;gap:10px;margin:1em 0}.kpi{border:1px solid #ddd;border-top:4px solid #c00;
@@ -590,8 +590,8 @@ def _table(df: pd.DataFrame) -> str:
 def _run_record_html(result, fingerprint, counts: dict, log: pd.DataFrame) -> str:
     from helpers.chapters.eda.compute import cleaning_log_table
     from helpers.report.present import git_commit, package_versions
-    params = "".join(f"<tr><td>{esc(k)}</td><td>{esc(str(v))}</td></tr>" for k, v in result.parameters.items()
-                     if k not in ("output_dir",))
+    params = "".join(f"<tr><td>{esc(k)}</td><td>{esc(format_text(v) if isinstance(v, bool) else str(v))}</td></tr>"
+                     for k, v in result.parameters.items() if k not in ("output_dir",))
     files = pd.DataFrame(fingerprint.files)
     if not files.empty:
         files["sha256"] = files["sha256"].str[:16] + "…"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import nbformat
@@ -134,3 +135,55 @@ def test_save_product_writes_parquet_and_csv_unless_huge(tmp_path):
     assert (tmp_path / "data" / "small.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "1,가"
     report.save_product(df, "big", tmp_path, csv_max_rows=2)
     assert (tmp_path / "data" / "big.parquet").exists() and not (tmp_path / "data" / "big.csv").exists()
+
+
+def test_only_reuses_the_windows_last_complete_products(nb_dir, raw_folder, tmp_path):
+    out = tmp_path / "reports"
+    _notebook(nb_dir / "02_second.ipynb", "from pathlib import Path\n"
+              "print('읽음', (Path(output_dir) / 'data' / 'x.csv').read_text())", "둘째 장")
+    with pytest.raises(ChapterFailed, match="FileNotFoundError"):  # no complete report yet: nothing to reuse
+        _run(nb_dir, raw_folder, out, only=["02"])
+    _run(nb_dir, raw_folder, out, extra_params={"threshold": 0.7})
+    res = _run(nb_dir, raw_folder, out, only=["02"])
+    page = (res.report_dir / "html" / "02_second.html").read_text(encoding="utf-8")
+    assert "읽음 0.7" in page
+
+
+def test_progress_lines_reach_the_console_and_a_silent_chapter_gets_a_heartbeat(tmp_path):
+    path = tmp_path / "progress.log"
+    seen = []
+    with runner._ProgressTail(path, seen.append, heartbeat=0.3, interval=0.05):
+        path.write_text("category 1/2 여성의류\n", encoding="utf-8")
+        time.sleep(0.2)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("category 2/2 가구\n")
+        time.sleep(0.8)
+    assert seen[:2] == ["      category 1/2 여성의류", "      category 2/2 가구"]
+    assert any(line.startswith("      … still running") for line in seen[2:])
+
+
+def test_chapter_loggers_write_to_the_runner_progress_file(tmp_path, monkeypatch):
+    import logging
+
+    from helpers.report import present
+    path = tmp_path / "p.log"
+    monkeypatch.setenv(present.PROGRESS_ENV, str(path))
+    logger = logging.getLogger("helpers")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    try:
+        present.route_progress()
+        logging.getLogger("helpers.chapters.demand.compute").info("LSTM: category %d/%d", 3, 10)
+        logging.getLogger("helpers.chapters.demand.compute").debug("not shown")
+    finally:
+        logger.handlers[:], logger.propagate, logger.level = saved
+    assert path.read_text(encoding="utf-8") == "LSTM: category 3/10\n"
+
+
+def test_rendered_pages_are_framed_and_name_no_work_folder(nb_dir, raw_folder, tmp_path):
+    res = _run(nb_dir, raw_folder, tmp_path / "reports")
+    for sub in ("html", "html_code"):
+        page = (res.report_dir / sub / "02_second.html").read_text(encoding="utf-8")
+        assert "<title>둘째 장 · " in page and 'href="../index.html"' in page and 'rel="prev"' in page
+    for path in res.report_dir.rglob("*"):
+        if path.suffix in (".html", ".ipynb", ".json"):
+            assert ".tmp-" not in path.read_text(encoding="utf-8"), path
