@@ -59,6 +59,7 @@ def table_styler(df: pd.DataFrame, caption: str | None = None, *, max_rows: int 
         head = head.reset_index()
     kinds = {col: (formats or {}).get(col) or column_kind(head, col) for col in head.columns}
     view = korean_headers(korean_values(head))
+    view.columns = [format_value(c, "date") if isinstance(c, pd.Timestamp) else c for c in view.columns]
     if view.columns.duplicated().any():  # two source columns with one Korean label: keep them apart
         view.columns = [f"{c} ({orig})" if dup else c for c, orig, dup in
                         zip(view.columns, head.columns, view.columns.duplicated(keep=False))]

@@ -210,6 +210,26 @@ def _ipc_kernel_manager():
     return IpcKernelManager
 
 
+class _ConsoleLines:
+    """A file-like sink for the kernel's printed output: each complete line becomes a progress line."""
+
+    def __init__(self, progress):
+        self.progress, self._buffer = progress, ""
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            if line.strip():
+                self.progress(f"      {line.rstrip()}")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._buffer.strip():
+            self.progress(f"      {self._buffer.rstrip()}")
+        self._buffer = ""
+
+
 class _ProgressTail:
     """Prints the kernel's progress lines (``helpers`` loggers, see ``present.route_progress``) as they come,
     and a heartbeat every ``heartbeat`` seconds, so a long chapter is never silent on the console."""
@@ -254,10 +274,12 @@ def _execute(nb: Path, out_nb: Path, params: dict, *, kernel: str, cwd: Path, ch
     saved = {k: os.environ.get(k) for k in (CHAPTER_ENV, PROGRESS_ENV)}
     os.environ[CHAPTER_ENV], os.environ[PROGRESS_ENV] = chapter, progress_file
     try:
+        printed = _ConsoleLines(progress)  # what the chapter prints (training progress) reaches the console live
         with _PeakMemory() as mem, _ProgressTail(Path(progress_file), progress):
             pm.execute_notebook(str(nb), str(out_nb), parameters=params, kernel_name=kernel, cwd=str(cwd),
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                kernel_manager_class=_ipc_kernel_manager())
+                                kernel_manager_class=_ipc_kernel_manager(), stdout_file=printed)
+        printed.flush()
     finally:
         for key, value in saved.items():
             if value is None:
@@ -280,8 +302,8 @@ def _to_html(nb_path: Path, out_path: Path, *, hide_code: bool) -> None:
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
         for cell in nb.cells:  # analysts see results, not warnings or parameter echoes
-            if cell.cell_type == "code":
-                cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+            if cell.cell_type == "code":  # printed text is a log (progress, warnings): console and code version only
+                cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
                 if "injected-parameters" in cell.metadata.get("tags", []) or \
                         "parameters" in cell.metadata.get("tags", []):
                     cell.outputs = []

@@ -128,7 +128,8 @@ def frame_page(page: str, pages: list[PageRef], i: int, *, window: str, source: 
     title = pages[i].title
     for path in hide_paths:  # the run's private work folder: links inside it are relative to the report
         page = page.replace(path.rstrip("/") + "/", "").replace(path, "보고서 폴더")
-    page = _TITLE.sub(f"<title>{esc(title)} · {SITE_TITLE}</title>", page, count=1)
+    page = _TITLE.sub(f"<title>{esc(title)} · {SITE_TITLE}</title>", page, count=1).replace('<html lang="en">',
+                                                                                            '<html lang="ko">', 1)
     page = _alt_texts(page, title)
     frame = nav_html(pages, i, window=window, source=source, code_version=code_version, has_lookup=has_lookup)
     page = _BODY.sub(lambda m: m.group(0) + frame + toc_html(page), page, count=1)

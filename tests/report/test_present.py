@@ -68,3 +68,9 @@ def test_every_product_a_notebook_saves_is_in_the_registry():
         for name in set(re.findall(r"save_product\([^'\"]*['\"]([a-z0-9_]+)['\"]", nb.read_text(encoding="utf-8"))):
             assert present.PRODUCTS[name][0] == nb.name[:2], (name, nb.name)
     assert names and names <= set(present.PRODUCTS)
+
+
+def test_date_column_headers_are_plain_dates():
+    wide = pd.DataFrame({pd.Timestamp("2018-05-01"): [1.0], pd.Timestamp("2018-05-02"): [2.0]})
+    _, heads = _cells(present.table_styler(wide))
+    assert heads == ["2018-05-01", "2018-05-02"]

@@ -36,15 +36,17 @@ def nb_dir(tmp_path):
     d.mkdir()
     _notebook(d / "01_first.ipynb", "from pathlib import Path\n"
               "(Path(output_dir) / 'data').mkdir(exist_ok=True)\n"
-              "(Path(output_dir) / 'data' / 'x.csv').write_text(f'{threshold}')\nprint('첫 장', threshold)",
+              "(Path(output_dir) / 'data' / 'x.csv').write_text(f'{threshold}')\n"
+              "from IPython.display import Markdown, display\ndisplay(Markdown(f'첫 장 {threshold}'))\n"
+              "print('학습 로그 category 1/2')",
               "첫 장")
     _notebook(d / "02_second.ipynb", "print(start_date, end_date)", "둘째 장")
     return d
 
 
-def _run(nb_dir, raw_folder, out, **kw):
-    return runner.run_report(data_dir=str(raw_folder), notebooks_dir=nb_dir, output_root=out,
-                             progress=lambda *_: None, **kw)
+def _run(nb_dir, raw_folder, out, *, progress=lambda *_: None, **kw):
+    return runner.run_report(data_dir=str(raw_folder), notebooks_dir=nb_dir, output_root=out, progress=progress,
+                             **kw)
 
 
 def test_render_writes_html_index_products_and_latest(nb_dir, raw_folder, tmp_path, monkeypatch):
@@ -58,6 +60,7 @@ def test_render_writes_html_index_products_and_latest(nb_dir, raw_folder, tmp_pa
     analyst = (final / "html" / "01_first.html").read_text(encoding="utf-8")
     with_code = (final / "html_code" / "01_first.html").read_text(encoding="utf-8")
     assert "첫 장 0.5" in analyst and "write_text" not in analyst and "write_text" in with_code
+    assert "학습 로그" not in analyst and "학습 로그 category 1/2" in with_code  # logs: console and code version
     assert (final / "data" / "x.csv").read_text() == "0.5"
     index = (final / "index.html").read_text(encoding="utf-8")
     assert "첫 장" in index and "sha256" in index
@@ -140,7 +143,8 @@ def test_save_product_writes_parquet_and_csv_unless_huge(tmp_path):
 def test_only_reuses_the_windows_last_complete_products(nb_dir, raw_folder, tmp_path):
     out = tmp_path / "reports"
     _notebook(nb_dir / "02_second.ipynb", "from pathlib import Path\n"
-              "print('읽음', (Path(output_dir) / 'data' / 'x.csv').read_text())", "둘째 장")
+              "from IPython.display import Markdown, display\n"
+              "display(Markdown('읽음 ' + (Path(output_dir) / 'data' / 'x.csv').read_text()))", "둘째 장")
     with pytest.raises(ChapterFailed, match="FileNotFoundError"):  # no complete report yet: nothing to reuse
         _run(nb_dir, raw_folder, out, only=["02"])
     _run(nb_dir, raw_folder, out, extra_params={"threshold": 0.7})
@@ -180,7 +184,10 @@ def test_chapter_loggers_write_to_the_runner_progress_file(tmp_path, monkeypatch
 
 
 def test_rendered_pages_are_framed_and_name_no_work_folder(nb_dir, raw_folder, tmp_path):
-    res = _run(nb_dir, raw_folder, tmp_path / "reports")
+    console = []
+    res = _run(nb_dir, raw_folder, tmp_path / "reports", progress=console.append)
+    assert "      학습 로그 category 1/2" in console  # printed progress reaches the console
+    assert not any("without encryption" in line for line in console)
     for sub in ("html", "html_code"):
         page = (res.report_dir / sub / "02_second.html").read_text(encoding="utf-8")
         assert "<title>둘째 장 · " in page and 'href="../index.html"' in page and 'rel="prev"' in page
