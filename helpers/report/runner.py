@@ -194,6 +194,11 @@ def _kernel_name() -> str:
     return "lpoint-report" if "lpoint-report" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+#: The kernel's own log stays quiet on the console: the client interrupts the kernel before shutting it down, which
+#: it logs as "ERROR | KeyboardInterrupt caught in kernel". Failures in a chapter still stop the run (cell errors).
+KERNEL_ARGS = ("--IPKernelApp.log_level=CRITICAL",)
+
+
 def _ipc_kernel_manager():
     """A kernel manager that talks to the kernel over local IPC sockets instead of TCP.
 
@@ -278,7 +283,8 @@ def _execute(nb: Path, out_nb: Path, params: dict, *, kernel: str, cwd: Path, ch
         with _PeakMemory() as mem, _ProgressTail(Path(progress_file), progress):
             pm.execute_notebook(str(nb), str(out_nb), parameters=params, kernel_name=kernel, cwd=str(cwd),
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                kernel_manager_class=_ipc_kernel_manager(), stdout_file=printed)
+                                kernel_manager_class=_ipc_kernel_manager(), stdout_file=printed,
+                                extra_arguments=list(KERNEL_ARGS))
         printed.flush()
     finally:
         for key, value in saved.items():

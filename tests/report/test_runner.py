@@ -183,11 +183,12 @@ def test_chapter_loggers_write_to_the_runner_progress_file(tmp_path, monkeypatch
     assert path.read_text(encoding="utf-8") == "LSTM: category 3/10\n"
 
 
-def test_rendered_pages_are_framed_and_name_no_work_folder(nb_dir, raw_folder, tmp_path):
+def test_rendered_pages_are_framed_and_name_no_work_folder(nb_dir, raw_folder, tmp_path, capfd):
     console = []
     res = _run(nb_dir, raw_folder, tmp_path / "reports", progress=console.append)
     assert "      학습 로그 category 1/2" in console  # printed progress reaches the console
-    assert not any("without encryption" in line for line in console)
+    err = capfd.readouterr().err  # the kernels' own stderr (inherited file descriptor)
+    assert "without encryption" not in err and "KeyboardInterrupt caught" not in err, err[-500:]
     for sub in ("html", "html_code"):
         page = (res.report_dir / sub / "02_second.html").read_text(encoding="utf-8")
         assert "<title>둘째 장 · " in page and 'href="../index.html"' in page and 'rel="prev"' in page
