@@ -247,14 +247,28 @@ def finding_holdout(products: Products) -> Finding | None:
 def model_choice(products: Products) -> pd.DataFrame | None:
     """Per category: chosen model, its MASE and the seasonal naive's (``demand_model_choice`` or derived)."""
     choice = products.get("demand_model_choice")
-    if _has(choice, "category", "chosen_model", "mase_chosen", "mase_seasonal_naive"):
-        return choice[["category", "chosen_model", "mase_chosen", "mase_seasonal_naive"]]
+    if choice is not None and len(choice):
+        cols = _choice_columns(list(choice.columns))
+        if cols is not None:
+            return choice[list(cols)].set_axis(["category", "chosen_model", "mase_chosen", "mase_seasonal_naive"],
+                                               axis=1)
     chosen = products.get("chosen_models")
     if not _has(chosen, "unique_id", "model", "mase"):
         return None
     out = chosen.rename(columns={"unique_id": "category", "model": "chosen_model", "mase": "mase_chosen"})
     out["mase_seasonal_naive"] = 1.0  # MASE is scaled by the seasonal naive's error: the baseline is 1
     return out[["category", "chosen_model", "mase_chosen", "mase_seasonal_naive"]]
+
+
+def _choice_columns(columns: list[str]) -> tuple[str, str, str, str] | None:
+    """(category, chosen model, MASE of the chosen model, MASE of the seasonal naive) columns by their names."""
+    low = {c: str(c).lower() for c in columns}
+    category = next((c for c in columns if low[c] in ("category", "unique_id", "category_ko")), None)
+    model = next((c for c in columns if low[c] in ("chosen_model", "model", "chosen")), None)
+    naive = next((c for c in columns if "mase" in low[c] and ("naive" in low[c] or "seasonal" in low[c])), None)
+    chosen = next((c for c in columns if "mase" in low[c] and c != naive and "runner" not in low[c]), None)
+    found = (category, model, chosen, naive)
+    return found if all(found) else None
 
 
 def lstm_vs_naive(products: Products) -> tuple[int, int] | None:
@@ -404,8 +418,17 @@ def finding_segments(products: Products) -> Finding | None:
                    "02", ("세그먼트",))
 
 
+def finding_upgrades(products: Products) -> Finding | None:
+    candidates = products.get("customer_upgrade_candidates")
+    if not _has(candidates, "CLNT_ID"):
+        return None
+    return Finding(f"다음 기간에 등급이 오를 가능성이 큰 고객 {len(candidates):,}명을 찾았습니다.",
+                   "이 고객들에게 한 번 더 사면 등급이 오른다는 승급 안내와 쿠폰을 보내세요 (customer_upgrade_candidates.csv).",
+                   "03", ("승급", "상승", "후보"))
+
+
 FINDINGS = (finding_star_revenue, finding_dip, finding_campaign, finding_holdout, finding_forecast,
-            finding_preference, finding_copurchase, finding_segments)
+            finding_preference, finding_upgrades, finding_copurchase, finding_segments)
 
 
 def compute_findings(data_dir: Path, *, limit: int = 7) -> list[Finding]:
@@ -497,8 +520,12 @@ def _value_check_caveat(products: Products) -> list[str]:
     check = products.get("value_forecast_check")
     if not _has(check, "method", "spearman"):
         return []
-    best = check.sort_values("spearman", ascending=False).iloc[0]
-    label = str(best.get("method_ko", best["method"])) if hasattr(best, "get") else str(best["method"])
+    ranked = check.sort_values("spearman", ascending=False)
+    best = ranked.iloc[0]
+    label = str(best["method_ko"]) if "method_ko" in check.columns else str(best["method"])
+    if label.isascii():  # an English method id is not shown to analysts; the chapter page names it in Korean
+        return [f"고객 가치 예측 점검: 방법 {len(ranked)}개 중 가장 나은 방법도 이후 구매액과의 순위 상관이 "
+                f"{best['spearman']:.2f}입니다 (1이면 순서를 완벽히 맞힘)."]
     return [f"고객 가치 예측 점검: 이후 구매액과의 순위 상관이 가장 높은 방법은 {label}(스피어만 {best['spearman']:.2f})입니다."]
 
 

@@ -163,3 +163,21 @@ def test_lookup_page_gets_a_way_back():
     out = site.frame_lookup(page, chapter_stem="06_services")
     assert 'href="index.html"' in out and 'href="html/06_services.html"' in out
     assert site.frame_lookup(out, chapter_stem="06_services") == out
+
+
+def test_new_products_of_other_chapters_are_used_when_present(planted):
+    _save(planted, "demand_model_choice", pd.DataFrame({  # other column spellings of the same facts
+        "unique_id": ["가구", "여성의류"], "model": ["SARIMAX", "LSTM"], "mase": [0.5, 1.1],
+        "mase_seasonal_naive": [1.0, 1.0]}))
+    _save(planted, "customer_upgrade_candidates", pd.DataFrame({"CLNT_ID": [1, 2, 3, 4]}))
+    _save(planted, "value_forecast_check", pd.DataFrame({"method": ["rfm", "recent_spend"], "spearman": [0.41, 0.52],
+                                                         "n_customers": [100, 100]}))
+    found = site.compute_findings(planted / "data", limit=20)
+    forecast = next(f.text for f in found if f.text.startswith("수요 예측"))
+    assert "2개 상품군 중 1개에서" in forecast
+    assert any(f.text == "다음 기간에 등급이 오를 가능성이 큰 고객 4명을 찾았습니다." for f in found)
+    caveats = site.compute_caveats(planted / "data")
+    assert any(c.startswith("여성의류은(는) 고른 모델도") for c in caveats)
+    assert any("방법 2개 중 가장 나은 방법도 이후 구매액과의 순위 상관이 0.52입니다" in c for c in caveats)
+    assert not any("recent_spend" in c for c in caveats)  # no English method ids on the index
+    assert not any("합성" in c for c in caveats)  # real data: no synthetic caveat
