@@ -380,14 +380,14 @@ def finding_preference(products: Products) -> Finding | None:
     base = methods[methods["baseline"]].sort_values("top1", ascending=False)
     text = f"{_method_name(chosen['label'])}가 다음 구매 상품군을 1순위로 맞힌 비율은 {format_pct(chosen['top1'])}입니다"
     if base.empty:
-        return Finding(text + ".", "선호지수 1순위 상품군으로 추천·쿠폰을 보내세요.", "05", ("평가", "적중"))
+        return Finding(text + ".", "선호지수 1순위 상품군으로 추천·쿠폰을 보내세요.", "05", ("다음 구매", "맞히", "적중", "평가"))
     best = base.iloc[0]
     if best["top1"] > chosen["top1"]:
         return Finding(text + f"; 더 단순한 {_baseline_name(best['label'])} 규칙({format_pct(best['top1'])})보다 낮습니다.",
                        f"1순위 추천에는 {_baseline_name(best['label'])}을 쓰고, 선호지수는 새 상품군 발굴(2·3순위)에 쓰세요.",
-                       "05", ("평가", "적중"))
+                       "05", ("다음 구매", "맞히", "적중", "평가"))
     return Finding(text + f" (가장 나은 기준선 {_baseline_name(best['label'])} {format_pct(best['top1'])}).",
-                   "선호지수 1순위 상품군으로 추천·쿠폰을 보내세요.", "05", ("평가", "적중"))
+                   "선호지수 1순위 상품군으로 추천·쿠폰을 보내세요.", "05", ("다음 구매", "맞히", "적중", "평가"))
 
 
 def finding_copurchase(products: Products) -> Finding | None:
@@ -398,7 +398,7 @@ def finding_copurchase(products: Products) -> Finding | None:
     lift = f" (우연보다 {top['lift']:.1f}배 자주)" if "lift" in edges.columns and pd.notna(top["lift"]) else ""
     return Finding(f"가장 자주 함께 사는 상품군은 {top['cat_a']} + {top['cat_b']}입니다: 같은 세션 {int(top['count']):,}회{lift}.",
                    f"{top['cat_a']} 구매 고객에게 {top['cat_b']} 교차 쿠폰·묶음 추천을 보여 주세요.",
-                   "01", ("함께", "연관", "네트워크"))
+                   "01", ("네트워크", "연결", "함께", "연관"))
 
 
 def finding_segments(products: Products) -> Finding | None:
@@ -415,7 +415,7 @@ def finding_segments(products: Products) -> Finding | None:
     parts = ", ".join(f"{s} {format_pct(share[s])}" for s in table.index[:3])
     return Finding(f"행동 세그먼트별 매출 비중: {parts}. {top} 고객({format_count(table.loc[top, 'n'])}명)이 가장 큰 몫입니다.",
                    f"{top} 고객의 구매 행동에 맞춘 메시지(2장의 세그먼트별 전략)를 먼저 준비하세요.",
-                   "02", ("세그먼트",))
+                   "02", ("고객별 행동 세그먼트", "세그먼트"))
 
 
 def finding_upgrades(products: Products) -> Finding | None:
@@ -424,7 +424,7 @@ def finding_upgrades(products: Products) -> Finding | None:
         return None
     return Finding(f"다음 기간에 등급이 오를 가능성이 큰 고객 {len(candidates):,}명을 찾았습니다.",
                    "이 고객들에게 한 번 더 사면 등급이 오른다는 승급 안내와 쿠폰을 보내세요 (customer_upgrade_candidates.csv).",
-                   "03", ("승급", "상승", "후보"))
+                   "03", ("승급", "후보", "등급 이동", "상승"))
 
 
 FINDINGS = (finding_star_revenue, finding_dip, finding_campaign, finding_holdout, finding_forecast,
@@ -508,8 +508,8 @@ def compute_caveats(data_dir: Path, *, source: str = "") -> list[str]:
         chosen = methods[methods["chosen"]].iloc[0]
         better = methods[methods["baseline"] & (methods["top1"] > chosen["top1"])]
         for _, row in better.iterrows():
-            notes.append(f"{_method_name(chosen['label'])}(1순위 적중 {format_pct(chosen['top1'])})는 기준선인 "
-                         f"{_baseline_name(row['label'])} 규칙({format_pct(row['top1'])})보다 다음 구매를 덜 맞혔습니다.")
+            notes.append(f"{_method_name(chosen['label'])}의 1순위 적중률 {format_pct(chosen['top1'])}는 기준선인 "
+                         f"{_baseline_name(row['label'])} 규칙({format_pct(row['top1'])})보다 낮습니다: 다음 구매를 덜 맞혔습니다.")
     notes.extend(_value_check_caveat(products))
     if "합성" in source or "synthetic" in source.lower():
         notes.append("이 리포트는 합성(가상) 데이터로 만들었습니다: 숫자는 방법을 보여 줄 뿐 실제 고객의 사실이 아닙니다.")
