@@ -329,6 +329,44 @@ def _failure_message(nb: Path, exc: Exception) -> str:
     return f"Chapter {nb.stem} failed: {type(exc).__name__}: {exc}"
 
 
+def _load_window(params: dict, scale: str, progress) -> tuple[dict, object, object]:
+    """Generate synthetic data if needed, clean + cache, check the window is covered — all before executing
+    anything, so bad data stops the run with the loader's message. Returns (row counts, fingerprint, log)."""
+    start, end = params["start_date"], params["end_date"]
+    if not params["data_dir"]:
+        folder, _ = synthetic_dir(scale=scale, seed=params["seed"], start_date=start, end_date=end,
+                                  progress=progress)
+        params["data_dir"] = str(folder)
+    ds = load_dataset(params["data_dir"], start, end, seed=params["seed"], progress=progress)
+    counts, fingerprint, log = ds.row_counts(), ds.fingerprint, ds.cleaning_log
+    ds.close()
+    if counts["purchase_lines"] == 0:
+        raise DataError(f"No purchase lines in {start}..{end} in '{params['data_dir']}': choose another window.")
+    return counts, fingerprint, log
+
+
+def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path, progress, on_failure,
+                 final: Path) -> ChapterResult:
+    """Execute one chapter and convert it to both HTML versions; a failure keeps the work folder and raises."""
+    chapter = ChapterResult(notebook=nb.stem, title=notebook_title(nb))
+    out_nb = tmp / "notebooks" / nb.name
+    c0 = time.time()
+    try:
+        peak = _execute(nb, out_nb, nb_params, kernel=kernel, cwd=cwd, chapter=nb.stem[:2], progress=progress)
+    except Exception as exc:  # noqa: BLE001 - every failure stops the run with the chapter named
+        chapter.status, chapter.seconds = "failed", time.time() - c0
+        chapter.error = _failure_message(nb, exc)
+        failed = on_failure()
+        raise ChapterFailed(chapter.error + f"\nExecuted notebook kept in {failed / 'notebooks' / nb.name}; "
+                            f"the previous report in {final} is unchanged.") from None
+    chapter.seconds, chapter.peak_rss_mb = time.time() - c0, peak / 2**20
+    chapter.status = "ok"
+    _to_html(out_nb, tmp / "html" / f"{nb.stem}.html", hide_code=True)
+    _to_html(out_nb, tmp / "html_code" / f"{nb.stem}.html", hide_code=False)
+    progress(f"      done in {chapter.seconds:.1f} s (kernel peak {chapter.peak_rss_mb:,.0f} MB)")
+    return chapter
+
+
 def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config.DEFAULT_END,
                data_dir: str | None = None, seed: int = config.DEFAULT_SEED, scale: str = config.DEFAULT_SCALE,
                params_file: str | None = None, extra_params: dict | None = None,
@@ -353,21 +391,8 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     params.setdefault("output_dir", "")
     per_nb = validate_parameters(params, notebooks)
 
-    # Data: generate synthetic data if needed, clean + cache, check the window is covered — all before
-    # executing anything, so bad data stops the run with the loader's message.
+    counts, fingerprint, log = _load_window(params, scale, progress)
     start, end = params["start_date"], params["end_date"]
-    if not params["data_dir"]:
-        folder, _ = synthetic_dir(scale=scale, seed=params["seed"], start_date=start, end_date=end,
-                                  progress=progress)
-        params["data_dir"] = str(folder)
-    ds = load_dataset(params["data_dir"], start, end, seed=params["seed"], progress=progress)
-    counts = ds.row_counts()
-    fingerprint = ds.fingerprint
-    log = ds.cleaning_log
-    ds.close()
-    if counts["purchase_lines"] == 0:
-        raise DataError(f"No purchase lines in {start}..{end} in '{params['data_dir']}': choose another window.")
-
     output_root = Path(output_root)
     output_root.mkdir(parents=True, exist_ok=True)
     name = f"{parse_date(start, 'start_date').date()}_{parse_date(end, 'end_date').date()}"
@@ -382,26 +407,11 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
         if reused:
             progress(f"--only: reusing {reused} data products of the window's last complete report")
     for i, nb in enumerate(notebooks, 1):
-        chapter = ChapterResult(notebook=nb.stem, title=notebook_title(nb))
-        result.chapters.append(chapter)
-        progress(f"[{i}/{len(notebooks)}] {nb.stem}: {chapter.title} …")
+        progress(f"[{i}/{len(notebooks)}] {nb.stem}: {notebook_title(nb)} …")
         nb_params = dict(per_nb[nb.name], **{"data_dir": params["data_dir"], "output_dir": str(tmp)})
-        out_nb = tmp / "notebooks" / nb.name
-        c0 = time.time()
-        try:
-            peak = _execute(nb, out_nb, nb_params, kernel=kernel, cwd=Path(notebooks_dir), chapter=nb.stem[:2],
-                            progress=progress)
-        except Exception as exc:  # noqa: BLE001 - every failure stops the run with the chapter named
-            chapter.status, chapter.seconds = "failed", time.time() - c0
-            chapter.error = _failure_message(nb, exc)
-            failed = publish.keep_failed(tmp, output_root, name)
-            raise ChapterFailed(chapter.error + f"\nExecuted notebook kept in {failed / 'notebooks' / nb.name}; "
-                                f"the previous report in {final} is unchanged.") from None
-        chapter.seconds, chapter.peak_rss_mb = time.time() - c0, peak / 2**20
-        chapter.status = "ok"
-        _to_html(out_nb, tmp / "html" / f"{nb.stem}.html", hide_code=True)
-        _to_html(out_nb, tmp / "html_code" / f"{nb.stem}.html", hide_code=False)
-        progress(f"      done in {chapter.seconds:.1f} s (kernel peak {chapter.peak_rss_mb:,.0f} MB)")
+        result.chapters.append(_run_chapter(nb, nb_params, tmp, kernel=kernel, cwd=Path(notebooks_dir),
+                                            progress=progress, on_failure=lambda: publish.keep_failed(
+                                                tmp, output_root, name), final=final))
 
     result.total_seconds = time.time() - t0
     _finish_site(tmp, final, result, fingerprint, counts, log)
