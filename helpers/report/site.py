@@ -122,6 +122,16 @@ def toc_html(page: str) -> str:
     return f'<nav class="lp-toc"><b>이 장의 내용</b><ul>{lis}</ul></nav>'
 
 
+_EMPTY_SUMMARY = re.compile(r"<p><strong>이 장의 요약</strong>: 계산이 끝나면 채워집니다\.</p>")
+_SUMMARY = re.compile(r"이 장의 요약</strong></p>\s*<ul>(.*?)</ul>", re.S)
+
+
+def chapter_summary(page: str) -> list[str]:
+    """The chapter's own summary sentences (filled by ``report.summary``), or [] while it has none."""
+    match = _SUMMARY.search(page)
+    return [_text(li) for li in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)] if match else []
+
+
 def frame_page(page: str, pages: list[PageRef], i: int, *, window: str, source: str, code_version: bool = False,
                has_lookup: bool = False, hide_paths: tuple[str, ...] = ()) -> str:
     """The nbconvert ``page`` of chapter ``i`` as a page of the site (see the module docstring)."""
@@ -131,6 +141,7 @@ def frame_page(page: str, pages: list[PageRef], i: int, *, window: str, source: 
     page = _TITLE.sub(f"<title>{esc(title)} · {SITE_TITLE}</title>", page, count=1).replace('<html lang="en">',
                                                                                             '<html lang="ko">', 1)
     page = _alt_texts(page, title)
+    page = _EMPTY_SUMMARY.sub("", page)  # a chapter that has not filled its summary shows no placeholder
     frame = nav_html(pages, i, window=window, source=source, code_version=code_version, has_lookup=has_lookup)
     page = _BODY.sub(lambda m: m.group(0) + frame + toc_html(page), page, count=1)
     page = page.replace("</head>", FRAME_CSS + "</head>", 1)
@@ -539,7 +550,7 @@ padding:4px 10px;text-align:left;vertical-align:top}h2{border-bottom:2px solid #
 .kpis{display:flex;flex-wrap:wrap;gap:10px;margin:1em 0}.kpi{border:1px solid #ddd;border-top:4px solid #c00;
 padding:8px 14px;min-width:150px;flex:1}.kpi b{display:block;font-size:1.5em;margin:2px 0}.kpi small{color:#666}
 ol.findings li{margin:.6em 0}.findings .act{color:#064;display:block}.caveats li{margin:.3em 0}
-details{margin:.6em 0}summary{cursor:pointer;font-weight:bold}td.num{text-align:right}small.cols{color:#666}
+details{margin:.6em 0}summary{cursor:pointer;font-weight:bold}ul.sum{margin:.3em 0;color:#444;font-size:.92em}td.num{text-align:right}small.cols{color:#666}
 </style>"""
 
 
@@ -603,9 +614,15 @@ def _kpis_html(tiles: list[tuple[str, str, str]]) -> str:
                                           f"<small>{esc(note)}</small></div>" for label, value, note in tiles) + "</div>"
 
 
-def _chapters_html(result, pages: list[PageRef]) -> str:
+def _summary_cell(folder: Path, stem: str) -> str:
+    page = folder / "html" / f"{stem}.html"
+    lines = chapter_summary(page.read_text(encoding="utf-8")) if page.exists() else []
+    return "<ul class='sum'>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>" if lines else ""
+
+
+def _chapters_html(result, pages: list[PageRef], folder: Path) -> str:
     rows = "".join(
-        f"<tr><td><a href='html/{c.notebook}.html'>{esc(c.title)}</a></td>"
+        f"<tr><td><a href='html/{c.notebook}.html'>{esc(c.title)}</a>{_summary_cell(folder, c.notebook)}</td>"
         f"<td><a href='html_code/{c.notebook}.html'>코드 포함</a> · <a href='notebooks/{c.notebook}.ipynb'>ipynb</a></td>"
         f"<td>{'성공' if c.status == 'ok' else '실패'}</td></tr>" for c in result.chapters)
     return f"<table><tr><th>장</th><th>다른 형식</th><th>상태</th></tr>{rows}</table>"
@@ -656,7 +673,7 @@ def write_index(folder: Path, result, fingerprint, counts: dict, log: pd.DataFra
 {_kpis_html(compute_kpis(folder / "data", counts))}
 <h2>핵심 발견</h2>{_findings_html(findings)}
 <h2>주의할 점</h2><ul class='caveats'>{caveat_html}</ul>
-<h2>장(chapter)</h2>{_chapters_html(result, pages)}{lookup}
+<h2>장(chapter)</h2>{_chapters_html(result, pages, folder)}{lookup}
 <h2>데이터 산출물</h2><p>표 머리글을 누르면 정렬됩니다. CSV는 엑셀에서 바로 열립니다(UTF-8).</p>
 {_catalogue_html(catalogue(folder / "data", pages))}
 <h2>실행 기록</h2>{_run_record_html(result, fingerprint, counts, log)}

@@ -181,3 +181,24 @@ def test_new_products_of_other_chapters_are_used_when_present(planted):
     assert any("방법 2개 중 가장 나은 방법도 이후 구매액과의 순위 상관이 0.52입니다" in c for c in caveats)
     assert not any("recent_spend" in c for c in caveats)  # no English method ids on the index
     assert not any("합성" in c for c in caveats)  # real data: no synthetic caveat
+
+
+def test_chapter_summary_shows_on_the_index_and_an_empty_slot_disappears(planted, monkeypatch):
+    monkeypatch.setattr(present, "git_commit", lambda: "abc1234")
+    (planted / "html").mkdir()
+    filled = ("<p><strong>이 장의 요약</strong></p>\n<ul>\n<li>스타 고객이 매출의 60%를 만듭니다.</li>\n"
+              "<li>뜻: 소수가 매출을 좌우합니다.</li>\n<li>할 일: 스타 혜택을 지키세요.</li>\n</ul>")
+    empty = "<p><strong>이 장의 요약</strong>: 계산이 끝나면 채워집니다.</p>"
+    (planted / "html" / "03_value_grading.html").write_text(f"<html><body>{filled}</body></html>", encoding="utf-8")
+    assert site.chapter_summary(filled) == ["스타 고객이 매출의 60%를 만듭니다.", "뜻: 소수가 매출을 좌우합니다.",
+                                            "할 일: 스타 혜택을 지키세요."]
+    assert site.chapter_summary(empty) == []
+    framed = site.frame_page(f"<html><head><title>Notebook</title></head><body>{empty}<p>본문</p></body></html>",
+                             PAGES, 0, window="w", source="s")
+    assert "계산이 끝나면 채워집니다" not in framed and "본문" in framed
+    result = SimpleNamespace(parameters={"start_date": "2018-04-01", "end_date": "2018-09-30"}, total_seconds=1.0,
+                             chapters=[SimpleNamespace(notebook=p.stem, title=p.title, status="ok", seconds=1.0,
+                                                       peak_rss_mb=1.0) for p in PAGES])
+    fingerprint = SimpleNamespace(source="실제 데이터", cache_key="k", files=[])
+    index = site.write_index(planted, result, fingerprint, {}, None, PAGES).read_text(encoding="utf-8")
+    assert "<li>할 일: 스타 혜택을 지키세요.</li>" in index
