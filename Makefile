@@ -13,12 +13,15 @@ SEED ?= 42
 SCALE ?= sample
 DATA_DIR ?=
 PARAMS ?=
+ID ?=
+REPORT_DIR ?=
 REPORT_ARGS := --start $(START) --end $(END) --seed $(SEED) --scale $(SCALE) \
 	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(PARAMS),--params $(PARAMS))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
 	@echo "  variables: START END SEED SCALE (tiny|sample|full) DATA_DIR (real data folder) PARAMS (YAML file)"
+	@echo "             ID (customer id for profile/scan) REPORT_DIR (report folder for profile/scan; default: latest)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 not found as '$(PYTHON)'; run e.g. make PYTHON=python3 ..."; exit 1; }
@@ -47,7 +50,15 @@ data: $(STAMP) ## Generate the synthetic data set (SCALE=tiny|sample|full) witho
 bench: $(STAMP) ## Benchmark: full-scale and sample-scale report, wall time and peak memory per chapter
 	$(PY) -m helpers bench
 
+profile: $(STAMP) ## Print a customer's profile card from the last report: make profile ID=82232 [REPORT_DIR=...]
+	@test -n "$(ID)" || { echo "usage: make profile ID=<customer id> [REPORT_DIR=reports/<start>_<end>]"; exit 2; }
+	$(PY) -m helpers profile $(ID) $(if $(REPORT_DIR),--report-dir $(REPORT_DIR))
+
+scan: $(STAMP) ## Smart-store entrance scan (welcome coupons) for a customer: make scan ID=82232 [REPORT_DIR=...]
+	@test -n "$(ID)" || { echo "usage: make scan ID=<customer id> [REPORT_DIR=reports/<start>_<end>]"; exit 2; }
+	$(PY) -m helpers scan $(ID) $(if $(REPORT_DIR),--report-dir $(REPORT_DIR))
+
 clean: ## Remove rendered reports and caches (keeps generated synthetic data)
 	rm -rf reports/*/ reports/latest data/cache
 
-.PHONY: help install report test lint data bench clean
+.PHONY: help install report test lint data bench profile scan clean

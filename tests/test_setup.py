@@ -41,7 +41,17 @@ def test_ci_runs_the_readme_test_command():
 def test_makefile_is_self_documenting():
     mk = (config.PROJECT_ROOT / "Makefile").read_text()
     documented = set(re.findall(r"^([a-z]+):.*## ", mk, flags=re.M))
-    assert {"help", "report", "test", "bench", "install"} <= documented
+    assert {"help", "report", "test", "bench", "install", "lint", "profile", "scan"} <= documented
+
+
+def test_make_profile_and_scan_call_the_venv_python_and_need_an_id():
+    import subprocess
+    dry = subprocess.run(["make", "-n", "profile", "ID=82232", "REPORT_DIR=reports/x"], cwd=config.PROJECT_ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert ".venv/bin/python -m helpers profile 82232 --report-dir reports/x" in dry.stdout, dry.stderr
+    dry = subprocess.run(["make", "-n", "scan", "ID=7"], cwd=config.PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert ".venv/bin/python -m helpers scan 7" in dry.stdout and "--report-dir" not in dry.stdout.split("scan 7")[1]
 
 
 def test_keras_backend_is_jax():

@@ -70,7 +70,57 @@ def format_id(value) -> str:
     """An identifier as written, without thousands separators: ``82232`` -> ``"82232"``."""
     if value is None or pd.isna(value):
         return "NA"
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        return str(value)
     return str(int(value)) if isinstance(value, (int, float, np.integer, np.floating)) else str(value)
+
+
+def format_bool(value) -> str:
+    """A yes/no flag in Korean: ``True -> "예"``, ``False -> "아니오"`` (also 1/0 and "True"/"False"); NA -> ``"–"``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "false"):
+            return "예" if lowered == "true" else "아니오"
+        return value
+    return "예" if bool(value) else "아니오"
+
+
+def format_text(value) -> str:
+    """Text as it is, but flags in Korean and missing values as a dash (never ``nan``/``None``/``True``)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, str) and value in ("True", "False")):
+        return format_bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("nan", "none", "nat", "<na>"):
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        return format_date(value)
+    if isinstance(value, (float, np.floating)):
+        return format_count(value, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def round_noise(values, significant: int = 12):
+    """Floats rounded to ``significant`` digits: ``31.400000000000002 -> 31.4`` (machine values, no noise).
+
+    Works on a scalar, an array or a Series (NaN and ±inf kept). 12 digits keep every real difference of
+    money, shares and scores and drop the binary noise of sums and divisions (about 16 digits).
+    """
+    arr = np.asarray(values, dtype="float64")
+    out = arr.copy()
+    finite = np.isfinite(arr) & (arr != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift_all = significant - 1 - np.floor(np.log10(np.abs(np.where(finite, arr, 1.0)))).astype(int)
+    finite &= np.abs(shift_all) <= 22  # powers of ten up to 1e22 are exact doubles
+    if finite.any():
+        shift = shift_all[finite]
+        scaled = np.round(arr[finite] * 10.0 ** np.clip(shift, 0, None) / 10.0 ** np.clip(-shift, 0, None))
+        out[finite] = scaled / 10.0 ** np.clip(shift, 0, None) * 10.0 ** np.clip(-shift, 0, None)
+    if isinstance(values, pd.Series):
+        return pd.Series(out, index=values.index, name=values.name)
+    return out if np.ndim(values) else float(out)
 
 
 #: How each kind of column looks to an analyst; a column's kind comes from ``labels.COLUMN_KINDS``.
@@ -83,7 +133,8 @@ KIND_FORMATTERS = {
     "dec1": lambda v: format_count(v, 1),
     "dec2": lambda v: format_count(v, 2),
     "dec3": lambda v: format_count(v, 3),
-    "text": lambda v: "–" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
+    "bool": format_bool,
+    "text": format_text,
 }
 
 

@@ -31,6 +31,14 @@ def age_label(band) -> str:
 #: Behaviour bits of chapter 2 in ``segments.yaml`` bit_order (time, views, searches, price).
 BIT_LABELS: tuple[str, ...] = ("고려시간", "조회수", "검색", "구매단가")
 
+#: Code values an analyst may meet in any table cell, translated wherever they appear (devices, regions,
+#: yes/no flags). A chapter's own code values go into ``<CHAPTER>_VALUES`` in its section below.
+CODE_VALUE_LABELS: dict[str, str] = {**DEVICE_LABELS, **REGION_LABELS, "True": "예", "False": "아니오"}
+#: Code values that only mean something in one column (``F`` is 여성 only in a gender column).
+COLUMN_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "CLNT_GENDER": GENDER_LABELS, "gender": GENDER_LABELS, "GENDER": GENDER_LABELS,
+}
+
 
 # ---------------------------------------------------------------------------------------------
 # Chapter 1 (eda)
@@ -223,12 +231,37 @@ COMMON_KINDS: dict[str, str] = {
     "date": "date", "SESS_DT": "date", "start": "date", "end": "date", "cutoff": "date",
     "revenue": "krw", "REVENUE": "krw", "share": "pct", "SHARE": "pct",
     "n_lines": "count", "n_customers": "count", "CUSTOMERS": "count", "lines": "count", "days": "count",
+    "rows": "count", "rank": "count", "top1_hit_rate": "pct", "top3_hit_rate": "pct", "revenue_share": "pct",
+    "CUSTOMER_SHARE": "pct", "REVENUE_SHARE": "pct", "BUYER_SHARE": "pct", "SPEND_SHARE": "pct",
+    "TOT_PRICE": "krw", "REVENUE_PER_CUSTOMER": "krw", "MEAN_SPEND": "krw", "MEDIAN_SPEND": "krw",
+    "TOTAL_SPEND": "krw", "PD_BUY_AM": "krw", "is_main": "bool", "changed": "bool",
 }
 COLUMN_KINDS: dict[str, str] = {**COMMON_KINDS, **EDA_KINDS, **SEGMENTS_KINDS, **GRADES_KINDS, **DEMAND_KINDS,
                                 **PREFERENCE_KINDS, **SERVICES_KINDS}
+_CHAPTER_SECTIONS = ("EDA", "SEGMENTS", "GRADES", "DEMAND", "PREFERENCE", "SERVICES")
+#: Every translated code value: the shared ones above plus each chapter's optional ``<CHAPTER>_VALUES``.
+VALUE_LABELS: dict[str, str] = dict(CODE_VALUE_LABELS)
+for _section in _CHAPTER_SECTIONS:
+    VALUE_LABELS.update(globals().get(f"{_section}_VALUES", {}))
 
 COLUMN_LABELS.update({**EDA_HEADERS, **SEGMENTS_HEADERS, **GRADES_HEADERS, **DEMAND_HEADERS, **PREFERENCE_HEADERS,
                       **SERVICES_HEADERS})
+
+
+def korean_values(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with code values in text columns translated (``mobile`` -> 모바일, ``Seoul`` -> 서울, ``True`` -> 예).
+
+    Only object/string/category columns change; numbers, dates and the input frame stay as they are.
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype)):
+            continue
+        table = {**VALUE_LABELS, **COLUMN_VALUE_LABELS.get(col, {})} if isinstance(col, str) else VALUE_LABELS
+        out[col] = s.astype(object).map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else
+                                        (t[str(v)] if isinstance(v, bool) else v))
+    return out
 
 
 def korean_headers(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
                    help="synthetic data size when no --data-dir is given")
     p.add_argument("--params", default=None, help="YAML file with chapter parameters")
     p.add_argument("--output-root", default=str(config.REPORTS_DIR), help="where <start>_<end>/ is written")
-    p.add_argument("--only", nargs="*", default=None, help="run only notebooks whose name starts with these")
+    p.add_argument("--only", nargs="*", default=None, help="run only notebooks whose name starts with these (e.g. --only 06); the other "
+                   "chapters' data products are reused from the window's last complete report")
 
 
 def main(argv: list[str] | None = None) -> int:

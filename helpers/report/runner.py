@@ -4,23 +4,25 @@ HTML (with and without code), write ``index.html`` with the run record, and swap
 """
 from __future__ import annotations
 
-import html
 import json
+import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 
 from helpers.common import config
 from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
 from helpers.data.loader import load_dataset, synthetic_dir
-from helpers.report import publish
+from helpers.report import publish, site
+from helpers.report.present import CHAPTER_ENV, PROGRESS_ENV
 
 TYPE_NAMES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
@@ -192,6 +194,108 @@ def _kernel_name() -> str:
     return "lpoint-report" if "lpoint-report" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+#: The kernel's own log stays quiet on the console: the client interrupts the kernel before shutting it down, which
+#: it logs as "ERROR | KeyboardInterrupt caught in kernel". Failures in a chapter still stop the run (cell errors).
+KERNEL_ARGS = ("--IPKernelApp.log_level=CRITICAL",)
+
+
+def _ipc_kernel_manager():
+    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP.
+
+    The kernel then never warns ``Kernel is running over TCP without encryption`` (the sockets are files
+    readable only by this user), and nothing listens on a network port.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            super().__init__(**kwargs)
+
+    return IpcKernelManager
+
+
+class _ConsoleLines:
+    """A file-like sink for the kernel's printed output: each complete line becomes a progress line."""
+
+    def __init__(self, progress):
+        self.progress, self._buffer = progress, ""
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            if line.strip():
+                self.progress(f"      {line.rstrip()}")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._buffer.strip():
+            self.progress(f"      {self._buffer.rstrip()}")
+        self._buffer = ""
+
+
+class _ProgressTail:
+    """Prints the kernel's progress lines (``helpers`` loggers, see ``present.route_progress``) as they come,
+    and a heartbeat every ``heartbeat`` seconds, so a long chapter is never silent on the console."""
+
+    def __init__(self, path: Path, progress, *, heartbeat: float = 60.0, interval: float = 1.0):
+        self.path, self.progress, self.heartbeat, self.interval = path, progress, heartbeat, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        offset, t0, last = 0, time.time(), time.time()
+        while True:
+            stopping = self._stop.wait(self.interval)
+            if self.path.exists():
+                with open(self.path, encoding="utf-8") as fh:
+                    fh.seek(offset)
+                    lines = fh.read()
+                    offset = fh.tell()
+                for line in lines.splitlines():
+                    self.progress(f"      {line}")
+                    last = time.time()
+            if stopping:
+                return
+            if time.time() - last >= self.heartbeat:
+                self.progress(f"      … still running ({time.time() - t0:,.0f} s)")
+                last = time.time()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _execute(nb: Path, out_nb: Path, params: dict, *, kernel: str, cwd: Path, chapter: str, progress) -> float:
+    """Run one notebook with papermill; returns the kernel's peak resident memory in bytes."""
+    import papermill as pm
+    fd, progress_file = tempfile.mkstemp(prefix="lpoint-progress-", suffix=".log")
+    os.close(fd)
+    saved = {k: os.environ.get(k) for k in (CHAPTER_ENV, PROGRESS_ENV)}
+    os.environ[CHAPTER_ENV], os.environ[PROGRESS_ENV] = chapter, progress_file
+    try:
+        printed = _ConsoleLines(progress)  # what the chapter prints (training progress) reaches the console live
+        with _PeakMemory() as mem, _ProgressTail(Path(progress_file), progress):
+            pm.execute_notebook(str(nb), str(out_nb), parameters=params, kernel_name=kernel, cwd=str(cwd),
+                                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                kernel_manager_class=_ipc_kernel_manager(), stdout_file=printed,
+                                extra_arguments=list(KERNEL_ARGS))
+        printed.flush()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        Path(progress_file).unlink(missing_ok=True)
+    return mem.peak
+
+
 _CDN_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
 
 
@@ -204,8 +308,8 @@ def _to_html(nb_path: Path, out_path: Path, *, hide_code: bool) -> None:
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
         for cell in nb.cells:  # analysts see results, not warnings or parameter echoes
-            if cell.cell_type == "code":
-                cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+            if cell.cell_type == "code":  # printed text is a log (progress, warnings): console and code version only
+                cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
                 if "injected-parameters" in cell.metadata.get("tags", []) or \
                         "parameters" in cell.metadata.get("tags", []):
                     cell.outputs = []
@@ -223,6 +327,44 @@ def _failure_message(nb: Path, exc: Exception) -> str:
         return (f"Chapter {nb.stem} failed in cell {exc.cell_index} (execution {exc.exec_count}): "
                 f"{exc.ename}: {exc.evalue}\n--- cell source ---\n{src}")
     return f"Chapter {nb.stem} failed: {type(exc).__name__}: {exc}"
+
+
+def _load_window(params: dict, scale: str, progress) -> tuple[dict, object, object]:
+    """Generate synthetic data if needed, clean + cache, check the window is covered — all before executing
+    anything, so bad data stops the run with the loader's message. Returns (row counts, fingerprint, log)."""
+    start, end = params["start_date"], params["end_date"]
+    if not params["data_dir"]:
+        folder, _ = synthetic_dir(scale=scale, seed=params["seed"], start_date=start, end_date=end,
+                                  progress=progress)
+        params["data_dir"] = str(folder)
+    ds = load_dataset(params["data_dir"], start, end, seed=params["seed"], progress=progress)
+    counts, fingerprint, log = ds.row_counts(), ds.fingerprint, ds.cleaning_log
+    ds.close()
+    if counts["purchase_lines"] == 0:
+        raise DataError(f"No purchase lines in {start}..{end} in '{params['data_dir']}': choose another window.")
+    return counts, fingerprint, log
+
+
+def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path, progress, on_failure,
+                 final: Path) -> ChapterResult:
+    """Execute one chapter and convert it to both HTML versions; a failure keeps the work folder and raises."""
+    chapter = ChapterResult(notebook=nb.stem, title=notebook_title(nb))
+    out_nb = tmp / "notebooks" / nb.name
+    c0 = time.time()
+    try:
+        peak = _execute(nb, out_nb, nb_params, kernel=kernel, cwd=cwd, chapter=nb.stem[:2], progress=progress)
+    except Exception as exc:  # noqa: BLE001 - every failure stops the run with the chapter named
+        chapter.status, chapter.seconds = "failed", time.time() - c0
+        chapter.error = _failure_message(nb, exc)
+        failed = on_failure()
+        raise ChapterFailed(chapter.error + f"\nExecuted notebook kept in {failed / 'notebooks' / nb.name}; "
+                            f"the previous report in {final} is unchanged.") from None
+    chapter.seconds, chapter.peak_rss_mb = time.time() - c0, peak / 2**20
+    chapter.status = "ok"
+    _to_html(out_nb, tmp / "html" / f"{nb.stem}.html", hide_code=True)
+    _to_html(out_nb, tmp / "html_code" / f"{nb.stem}.html", hide_code=False)
+    progress(f"      done in {chapter.seconds:.1f} s (kernel peak {chapter.peak_rss_mb:,.0f} MB)")
+    return chapter
 
 
 def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config.DEFAULT_END,
@@ -249,21 +391,8 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     params.setdefault("output_dir", "")
     per_nb = validate_parameters(params, notebooks)
 
-    # Data: generate synthetic data if needed, clean + cache, check the window is covered — all before
-    # executing anything, so bad data stops the run with the loader's message.
+    counts, fingerprint, log = _load_window(params, scale, progress)
     start, end = params["start_date"], params["end_date"]
-    if not params["data_dir"]:
-        folder, _ = synthetic_dir(scale=scale, seed=params["seed"], start_date=start, end_date=end,
-                                  progress=progress)
-        params["data_dir"] = str(folder)
-    ds = load_dataset(params["data_dir"], start, end, seed=params["seed"], progress=progress)
-    counts = ds.row_counts()
-    fingerprint = ds.fingerprint
-    log = ds.cleaning_log
-    ds.close()
-    if counts["purchase_lines"] == 0:
-        raise DataError(f"No purchase lines in {start}..{end} in '{params['data_dir']}': choose another window.")
-
     output_root = Path(output_root)
     output_root.mkdir(parents=True, exist_ok=True)
     name = f"{parse_date(start, 'start_date').date()}_{parse_date(end, 'end_date').date()}"
@@ -273,33 +402,19 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     tmp = publish.new_work_folder(output_root, name)
     kernel = _kernel_name()
     result = RunResult(report_dir=final, parameters={k: v for k, v in params.items() if k != "output_dir"})
-    import papermill as pm
+    if only:
+        reused = reuse_products(output_root / name.split("_only-")[0], tmp)
+        if reused:
+            progress(f"--only: reusing {reused} data products of the window's last complete report")
     for i, nb in enumerate(notebooks, 1):
-        chapter = ChapterResult(notebook=nb.stem, title=notebook_title(nb))
-        result.chapters.append(chapter)
-        progress(f"[{i}/{len(notebooks)}] {nb.stem}: {chapter.title} …")
+        progress(f"[{i}/{len(notebooks)}] {nb.stem}: {notebook_title(nb)} …")
         nb_params = dict(per_nb[nb.name], **{"data_dir": params["data_dir"], "output_dir": str(tmp)})
-        out_nb = tmp / "notebooks" / nb.name
-        c0 = time.time()
-        try:
-            with _PeakMemory() as mem:
-                pm.execute_notebook(str(nb), str(out_nb), parameters=nb_params, kernel_name=kernel,
-                                    cwd=str(Path(notebooks_dir)), progress_bar=False, log_output=False,
-                                    request_save_on_cell_execute=False)
-        except Exception as exc:  # noqa: BLE001 - every failure stops the run with the chapter named
-            chapter.status, chapter.seconds = "failed", time.time() - c0
-            chapter.error = _failure_message(nb, exc)
-            failed = publish.keep_failed(tmp, output_root, name)
-            raise ChapterFailed(chapter.error + f"\nExecuted notebook kept in {failed / 'notebooks' / nb.name}; "
-                                f"the previous report in {final} is unchanged.") from None
-        chapter.seconds, chapter.peak_rss_mb = time.time() - c0, mem.peak / 2**20
-        chapter.status = "ok"
-        _to_html(out_nb, tmp / "html" / f"{nb.stem}.html", hide_code=True)
-        _to_html(out_nb, tmp / "html_code" / f"{nb.stem}.html", hide_code=False)
-        progress(f"      done in {chapter.seconds:.1f} s (kernel peak {chapter.peak_rss_mb:,.0f} MB)")
+        result.chapters.append(_run_chapter(nb, nb_params, tmp, kernel=kernel, cwd=Path(notebooks_dir),
+                                            progress=progress, on_failure=lambda: publish.keep_failed(
+                                                tmp, output_root, name), final=final))
 
     result.total_seconds = time.time() - t0
-    _write_index(tmp, result, fingerprint, counts, log)
+    _finish_site(tmp, final, result, fingerprint, counts, log)
     (tmp / "run.json").write_text(json.dumps(_run_json(result, fingerprint, counts), ensure_ascii=False, indent=1,
                                              default=str), encoding="utf-8")
     publish.swap_into_place(tmp, final)
@@ -309,6 +424,33 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     return result
 
 
+def reuse_products(complete: Path, tmp: Path) -> int:
+    """Copy the data products of the window's last complete report into a partial run's folder.
+
+    ``--only 06`` then reads the products of chapters 1-5 from the same window instead of failing; the
+    chapters that run overwrite their own products. Returns the number of products copied (0: none found).
+    """
+    source = complete / "data"
+    if not source.is_dir():
+        return 0
+    shutil.copytree(source, tmp / "data", dirs_exist_ok=True)
+    return len(list(source.glob("*.parquet")))
+
+
+def _finish_site(tmp: Path, final: Path, result: RunResult, fingerprint, counts: dict, log) -> None:
+    """Frame every page, write the index, and remove the private work folder's name from every output."""
+    pages = [site.PageRef(c.notebook, c.title) for c in result.chapters]
+    window = f"{result.parameters['start_date']} ~ {result.parameters['end_date']}"
+    hide = tuple(dict.fromkeys([str(tmp.resolve()), str(tmp)]))
+    site.frame_site(tmp, pages, window=window, source=fingerprint.source, hide_paths=hide)
+    for nb in (tmp / "notebooks").glob("*.ipynb"):  # the executed notebooks name the final folder instead
+        text = nb.read_text(encoding="utf-8")
+        for path in hide:
+            text = text.replace(path, str(final))
+        nb.write_text(text, encoding="utf-8")
+    site.write_index(tmp, result, fingerprint, counts, log, pages)
+
+
 def _run_json(result: RunResult, fingerprint, counts) -> dict:
     from helpers.report.present import git_commit, package_versions
     return {"parameters": result.parameters, "chapters": [asdict(c) for c in result.chapters],
@@ -316,60 +458,11 @@ def _run_json(result: RunResult, fingerprint, counts) -> dict:
             "git_commit": git_commit(), "packages": package_versions()}
 
 
-def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, border=0, classes="t", escape=True)
-
-
-def _write_index(folder: Path, result: RunResult, fingerprint, counts: dict, log: pd.DataFrame) -> None:
-    from helpers.report.present import git_commit, package_versions
-    esc = html.escape
-    products = sorted((folder / "data").glob("*.parquet")) if (folder / "data").exists() else []
-    chapters = "".join(
-        f"<tr><td><a href='html/{c.notebook}.html'>{esc(c.title)}</a></td>"
-        f"<td><a href='html_code/{c.notebook}.html'>코드 포함</a> · <a href='notebooks/{c.notebook}.ipynb'>ipynb</a></td>"
-        f"<td>{'성공' if c.status == 'ok' else '실패: ' + esc(c.status)}</td><td>{c.seconds:,.1f} s</td>"
-        f"<td>{c.peak_rss_mb:,.0f} MB</td></tr>" for c in result.chapters)
-    params = "".join(f"<tr><td>{esc(k)}</td><td>{esc(str(v))}</td></tr>" for k, v in result.parameters.items())
-    from helpers.chapters.eda.compute import cleaning_log_table
-    files = pd.DataFrame(fingerprint.files)
-    if not files.empty:
-        files["sha256"] = files["sha256"].str[:16] + "…"
-        files = files.rename(columns={"table": "테이블", "file": "파일", "encoding": "인코딩", "raw_rows": "원본 행 수",
-                                      "clean_rows": "정제 후 행 수"})
-    log_view = cleaning_log_table(log[log["rows"] > 0])
-    count_labels = {"purchase_lines": "구매 행", "sessions": "구매 세션", "customers_buying": "구매 고객",
-                    "members": "회원(Custom)"}
-    lookup = ("<p><a href='lookup.html'>고객 ID로 프로파일 찾아보기 (오프라인에서 열리는 조회 페이지)</a></p>"
-              if (folder / "lookup.html").exists() else "")
-    prods = "".join(f"<li>{p.stem}: <a href='data/{p.name}'>parquet</a>"
-                    + (f" · <a href='data/{p.stem}.csv'>csv</a>" if p.with_suffix(".csv").exists() else "")
-                    + "</li>" for p in products) or "<li>없음</li>"
-    versions = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in package_versions().items())
-    counts_html = "".join(f"<tr><td>{esc(count_labels.get(k, k))}</td><td>{v:,}</td></tr>" for k, v in counts.items())
-    page = f"""<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
-<title>L.Point 마케팅 분석 리포트 {esc(result.parameters['start_date'])} ~ {esc(result.parameters['end_date'])}</title>
-<style>body{{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table.t,table{{border-collapse:collapse;margin:.5em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
-h2{{border-bottom:2px solid #c00;padding-bottom:4px}}</style></head><body>
-<h1>L.Point 온라인 행동 데이터 마케팅 분석 리포트</h1>
-<p>분석 기간 <b>{esc(result.parameters['start_date'])} ~ {esc(result.parameters['end_date'])}</b> ·
-데이터: {esc(fingerprint.source)} · 전체 소요 {result.total_seconds:,.1f}초</p>
-<h2>장(chapter)</h2><table><tr><th>장</th><th>다른 형식</th><th>상태</th><th>소요 시간</th><th>최대 메모리</th></tr>
-{chapters}</table>
-<h2>데이터 산출물</h2>{lookup}<ul>{prods}</ul>
-<h2>실행 기록</h2><h3>파라미터</h3><table>{params}</table>
-<h3>데이터 지문</h3><p>출처: {esc(fingerprint.source)} · 캐시 키 {esc(fingerprint.cache_key)}</p>{_table(files)}
-<h3>분석 기간 행 수</h3><table>{counts_html}</table>
-<h3>정제 기록 (해당 행이 있는 규칙)</h3>{_table(log_view)}
-<h3>코드와 패키지</h3><p>git commit: {esc(git_commit())}</p><table>{versions}</table>
-</body></html>"""
-    (folder / "index.html").write_text(page, encoding="utf-8")
-
-
 def main_report(args) -> int:
     try:
         run_report(start_date=args.start, end_date=args.end, data_dir=args.data_dir, seed=args.seed,
-                   scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only)
+                   scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only,
+                   progress=lambda message: print(message, flush=True))
     except (ParameterError, DataError) as exc:
         print(f"ERROR (nothing was executed): {exc}", file=sys.stderr)
         return 2

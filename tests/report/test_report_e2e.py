@@ -6,29 +6,9 @@ import re
 
 import pytest
 
-from helpers.common import config
 from helpers.report import runner
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LPOINT_CACHE_DIR", str(root / "cache"))
-    mp.setattr(config, "CACHE_DIR", root / "cache")
-    mp.setattr(config, "SYNTHETIC_DIR", root / "synthetic")
-    messages = []
-    extra = {}
-    declared = set()
-    for nb in runner.discover_notebooks():
-        declared |= set(runner.notebook_parameters(nb))
-    if "fast" in declared:
-        extra["fast"] = True
-    res = runner.run_report(scale="tiny", output_root=root / "reports", extra_params=extra, progress=messages.append)
-    yield res
-    mp.undo()
 
 
 def test_every_notebook_rendered_without_errors(rendered):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import nbformat
@@ -35,15 +36,17 @@ def nb_dir(tmp_path):
     d.mkdir()
     _notebook(d / "01_first.ipynb", "from pathlib import Path\n"
               "(Path(output_dir) / 'data').mkdir(exist_ok=True)\n"
-              "(Path(output_dir) / 'data' / 'x.csv').write_text(f'{threshold}')\nprint('첫 장', threshold)",
+              "(Path(output_dir) / 'data' / 'x.csv').write_text(f'{threshold}')\n"
+              "from IPython.display import Markdown, display\ndisplay(Markdown(f'첫 장 {threshold}'))\n"
+              "print('학습 로그 category 1/2')",
               "첫 장")
     _notebook(d / "02_second.ipynb", "print(start_date, end_date)", "둘째 장")
     return d
 
 
-def _run(nb_dir, raw_folder, out, **kw):
-    return runner.run_report(data_dir=str(raw_folder), notebooks_dir=nb_dir, output_root=out,
-                             progress=lambda *_: None, **kw)
+def _run(nb_dir, raw_folder, out, *, progress=lambda *_: None, **kw):
+    return runner.run_report(data_dir=str(raw_folder), notebooks_dir=nb_dir, output_root=out, progress=progress,
+                             **kw)
 
 
 def test_render_writes_html_index_products_and_latest(nb_dir, raw_folder, tmp_path, monkeypatch):
@@ -57,6 +60,7 @@ def test_render_writes_html_index_products_and_latest(nb_dir, raw_folder, tmp_pa
     analyst = (final / "html" / "01_first.html").read_text(encoding="utf-8")
     with_code = (final / "html_code" / "01_first.html").read_text(encoding="utf-8")
     assert "첫 장 0.5" in analyst and "write_text" not in analyst and "write_text" in with_code
+    assert "학습 로그" not in analyst and "학습 로그 category 1/2" in with_code  # logs: console and code version
     assert (final / "data" / "x.csv").read_text() == "0.5"
     index = (final / "index.html").read_text(encoding="utf-8")
     assert "첫 장" in index and "sha256" in index
@@ -134,3 +138,60 @@ def test_save_product_writes_parquet_and_csv_unless_huge(tmp_path):
     assert (tmp_path / "data" / "small.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "1,가"
     report.save_product(df, "big", tmp_path, csv_max_rows=2)
     assert (tmp_path / "data" / "big.parquet").exists() and not (tmp_path / "data" / "big.csv").exists()
+
+
+def test_only_reuses_the_windows_last_complete_products(nb_dir, raw_folder, tmp_path):
+    out = tmp_path / "reports"
+    _notebook(nb_dir / "02_second.ipynb", "from pathlib import Path\n"
+              "from IPython.display import Markdown, display\n"
+              "display(Markdown('읽음 ' + (Path(output_dir) / 'data' / 'x.csv').read_text()))", "둘째 장")
+    with pytest.raises(ChapterFailed, match="FileNotFoundError"):  # no complete report yet: nothing to reuse
+        _run(nb_dir, raw_folder, out, only=["02"])
+    _run(nb_dir, raw_folder, out, extra_params={"threshold": 0.7})
+    res = _run(nb_dir, raw_folder, out, only=["02"])
+    page = (res.report_dir / "html" / "02_second.html").read_text(encoding="utf-8")
+    assert "읽음 0.7" in page
+
+
+def test_progress_lines_reach_the_console_and_a_silent_chapter_gets_a_heartbeat(tmp_path):
+    path = tmp_path / "progress.log"
+    seen = []
+    with runner._ProgressTail(path, seen.append, heartbeat=0.3, interval=0.05):
+        path.write_text("category 1/2 여성의류\n", encoding="utf-8")
+        time.sleep(0.2)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("category 2/2 가구\n")
+        time.sleep(0.8)
+    assert seen[:2] == ["      category 1/2 여성의류", "      category 2/2 가구"]
+    assert any(line.startswith("      … still running") for line in seen[2:])
+
+
+def test_chapter_loggers_write_to_the_runner_progress_file(tmp_path, monkeypatch):
+    import logging
+
+    from helpers.report import present
+    path = tmp_path / "p.log"
+    monkeypatch.setenv(present.PROGRESS_ENV, str(path))
+    logger = logging.getLogger("helpers")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    try:
+        present.route_progress()
+        logging.getLogger("helpers.chapters.demand.compute").info("LSTM: category %d/%d", 3, 10)
+        logging.getLogger("helpers.chapters.demand.compute").debug("not shown")
+    finally:
+        logger.handlers[:], logger.propagate, logger.level = saved
+    assert path.read_text(encoding="utf-8") == "LSTM: category 3/10\n"
+
+
+def test_rendered_pages_are_framed_and_name_no_work_folder(nb_dir, raw_folder, tmp_path, capfd):
+    console = []
+    res = _run(nb_dir, raw_folder, tmp_path / "reports", progress=console.append)
+    assert "      학습 로그 category 1/2" in console  # printed progress reaches the console
+    err = capfd.readouterr().err  # the kernels' own stderr (inherited file descriptor)
+    assert "without encryption" not in err and "KeyboardInterrupt caught" not in err, err[-500:]
+    for sub in ("html", "html_code"):
+        page = (res.report_dir / sub / "02_second.html").read_text(encoding="utf-8")
+        assert "<title>둘째 장 · " in page and 'href="../index.html"' in page and 'rel="prev"' in page
+    for path in res.report_dir.rglob("*"):
+        if path.suffix in (".html", ".ipynb", ".json"):
+            assert ".tmp-" not in path.read_text(encoding="utf-8"), path
