@@ -1,31 +1,21 @@
-"""Numeric core of chapter 4 (demand forecasting): arrays in, arrays out.
+"""The report's LSTM for chapter 4, trained many at a time on 2 CPU cores.
 
-What lives here (``helpers.chapters.demand.compute`` wraps it in pandas long tables):
-
-* ``seasonal_factors`` — the report's 7-season seasonal index (centered 7-term MA, Y/CMA, weekday mean,
-  normalised to sum 7) on one array.
 * ``GroupedLSTM`` — a Keras 3 layer holding G *independent* ``LSTM(units) -> Dense(1)`` models that are
   evaluated side by side (input ``(batch, window, G, features)`` -> output ``(batch, G)``). The gate equations,
   gate order (i, f, c, o), activations and unit forget bias are those of ``keras.layers.LSTM``; a test checks
-  the equivalence weight for weight. Training G models in one jitted Keras model is what makes "one model per
-  (category, input set, forecast origin)" affordable on 2 CPU cores: the loss is the *sum of the per-model
-  mean squared errors*, so every model gets exactly the gradient it would get alone, and Adam's per-parameter
-  updates keep them independent (no global gradient clipping is used, it would couple them).
+  the equivalence weight for weight. The loss is the *sum of the per-model mean squared errors*, so every
+  model gets exactly the gradient it would get alone, and Adam's per-parameter updates keep them independent.
 * ``LSTMBank`` — trains the models it is asked for (each identified by a ``ModelKey``: series, forecast origin,
   input set, seed) in one batch, once, with per-model early stopping on a time-ordered validation split and
-  best-weight restore; later requests for the same key reuse the trained model.
+  best-weight restore (or a fixed epoch budget); later requests for the same key reuse the trained model.
 * ``recursive_forecast`` — the report's "full step" model: feeds its own predictions back as revenue.
-* Weather stand-ins known at forecast time (climatology / persistence), seasonal naive and a SARIMAX baseline.
 
-Nothing here reads files, configures logging or keeps global state. Progress is plain ``print``.
+Nothing here reads files or keeps global state. Progress goes to stderr (the console), never to the report.
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import time
-import warnings
 import zlib
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
@@ -37,107 +27,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from keras import ops  # noqa: E402
 
-SEASON_LENGTH = 7
+from helpers.chapters.demand.models.base import SeriesArrays, progress  # noqa: E402
+
 LOCAL_SCALINGS = ("none", "mean", "median")
-WEATHER_METHODS = ("oracle", "climatology", "persistence")
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Seasonal index
-# --------------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SeasonalFactors:
-    """Seasonal decomposition of one series (7 seasons = weekdays, indexed by pandas ``dayofweek``, Mon=0)."""
-
-    index: np.ndarray  # (7,) normalised seasonal index, sums to 7
-    specific_mean: np.ndarray  # (7,) mean of Y/CMA per weekday (before normalising)
-    n_specific: np.ndarray  # (7,) number of Y/CMA values averaged per weekday
-    cma: np.ndarray  # (n,) centered 7-term moving average, NaN at the 3 first / 3 last days
-    specific: np.ndarray  # (n,) Y / CMA
-
-
-def seasonal_factors(y: np.ndarray, dayofweek: np.ndarray, *, name: str = "series") -> SeasonalFactors:
-    """Seasonal index of the report for one daily series.
-
-    CMA_t = mean(y[t-3 .. t+3]) (for an odd season count the centered MA is the plain 7-term MA);
-    specific index = y / CMA; its mean per weekday; normalised so the seven sum to 7.
-
-    Raises
-    ------
-    ValueError
-        Fewer than 14 days (two full weeks), non-finite values, or a non-positive CMA (the multiplicative
-        model is undefined there) — the message names the series, its length or the offending position.
-    """
-    y = np.asarray(y, dtype=float)
-    dayofweek = np.asarray(dayofweek, dtype=int)
-    n = len(y)
-    if n < 2 * SEASON_LENGTH:
-        raise ValueError(
-            f"seasonal index of '{name}': needs at least {2 * SEASON_LENGTH} days (two full weeks), got {n}; "
-            "widen the date range or drop this category"
-        )
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"seasonal index of '{name}': revenue has NaN/inf values")
-    half = SEASON_LENGTH // 2
-    csum = np.concatenate([[0.0], np.cumsum(y)])
-    cma = np.full(n, np.nan)
-    cma[half : n - half] = (csum[SEASON_LENGTH:] - csum[: n - SEASON_LENGTH + 1]) / SEASON_LENGTH
-    valid = ~np.isnan(cma)
-    if np.any(cma[valid] <= 0):
-        first = int(np.flatnonzero(valid & (cma <= 0))[0])
-        raise ValueError(
-            f"seasonal index of '{name}': the 7-day centered moving average is not positive around day {first} "
-            "(a week without revenue); the multiplicative seasonal index is undefined — drop or shorten this series"
-        )
-    specific = np.where(valid, y / np.where(valid, cma, 1.0), np.nan)
-    means = np.empty(SEASON_LENGTH)
-    counts = np.empty(SEASON_LENGTH, dtype=int)
-    for d in range(SEASON_LENGTH):
-        vals = specific[(dayofweek == d) & valid]
-        counts[d] = len(vals)
-        means[d] = vals.mean()
-    index = means * SEASON_LENGTH / means.sum()
-    return SeasonalFactors(index=index, specific_mean=means, n_specific=counts, cma=cma, specific=specific)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Weather known at forecast time
-# --------------------------------------------------------------------------------------------------------------
-def weather_stand_in(
-    values: np.ndarray,
-    months: np.ndarray,
-    origin: int,
-    target_months: np.ndarray,
-    *,
-    method: str,
-    min_month_days: int = 7,
-    fallback_days: int = 28,
-    persistence_days: int = 7,
-) -> np.ndarray:
-    """Weather values for days after ``origin`` using only days ``<= origin``.
-
-    ``climatology``: mean of the same calendar month over days ``<= origin`` when at least ``min_month_days``
-    of that month are available, else the mean of the last ``fallback_days`` days (a month never seen, e.g.
-    October after an April–September window). ``persistence``: mean of the last ``persistence_days`` days.
-
-    values (n, k) raw weather columns; months (n,) calendar month of each day; returns (len(target_months), k).
-    """
-    if method not in ("climatology", "persistence"):
-        raise ValueError(f"weather method must be 'climatology' or 'persistence', got {method!r}")
-    past = values[: origin + 1]
-    if method == "persistence":
-        return np.repeat(past[-persistence_days:].mean(axis=0)[None], len(target_months), axis=0)
-    past_months = months[: origin + 1]
-    fallback = past[-fallback_days:].mean(axis=0)
-    out = np.empty((len(target_months), values.shape[1]))
-    cache: dict[int, np.ndarray] = {}
-    for i, m in enumerate(target_months):
-        if m not in cache:
-            sel = past_months == m
-            cache[m] = past[sel].mean(axis=0) if sel.sum() >= min_month_days else fallback
-        out[i] = cache[m]
-    return out
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Windows and recursion
@@ -209,111 +101,6 @@ def recursive_forecast(
         pred = np.asarray(predictor.predict(rows[None]), dtype=float).reshape(n_groups)
         revenue[:, window + k] = pred
     return revenue[:, window:]
-
-
-def seasonal_naive(y_history: np.ndarray, horizon: int, *, season_length: int = SEASON_LENGTH) -> np.ndarray:
-    """Same weekday last week; beyond one week the last observed week is repeated."""
-    last = np.asarray(y_history, dtype=float)[-season_length:]
-    if len(last) < season_length:
-        raise ValueError(f"seasonal naive needs {season_length} observed days, got {len(last)}")
-    return np.array([last[k % season_length] for k in range(horizon)])
-
-
-# --------------------------------------------------------------------------------------------------------------
-# SARIMAX baseline
-# --------------------------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def single_thread_blas():
-    """Run the block with OpenBLAS limited to one thread (restored afterwards).
-
-    The Kalman filter of statsmodels makes thousands of tiny BLAS calls; with OpenBLAS's worker threads on a
-    busy 2-core machine they were measured 16x slower (20 SARIMAX fits: 91 s vs 5.7 s). Uses ``threadpoolctl``
-    when installed, else the OpenBLAS libraries already loaded (Linux ``/proc/self/maps``); otherwise a no-op.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
-        return
-    handles = []
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {ln.split()[-1] for ln in maps if "openblas" in ln.lower() and ".so" in ln}
-    except OSError:
-        paths = set()
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        names = (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", ""))
-        for prefix, suffix in names:
-            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                handles.append((put, int(get())))
-                put(1)
-                break
-    try:
-        yield
-    finally:
-        for put, n in handles:
-            put(n)
-
-
-@dataclass(frozen=True)
-class SarimaxSpec:
-    """Statistical baseline: SARIMAX(order)(seasonal_order) on log revenue (when all positive) + exogenous.
-
-    Default: the weekly "airline" model (0,1,1)(0,1,1)_7 with regression on the exogenous inputs — on this
-    kind of data it converges reliably in ~0.2 s, where (1,0,1)(0,1,1)_7 took seconds and often hit maxiter.
-    """
-
-    order: tuple[int, int, int] = (0, 1, 1)
-    seasonal_order: tuple[int, int, int, int] = (0, 1, 1, SEASON_LENGTH)
-    maxiter: int = 200
-
-
-def sarimax_forecast(
-    y: np.ndarray, exog: np.ndarray | None, exog_future: np.ndarray | None, horizon: int, *, spec: SarimaxSpec
-) -> tuple[np.ndarray, str | None]:
-    """Fit on ``y`` (with ``exog``) and forecast ``horizon`` days with ``exog_future``.
-
-    Exogenous columns constant in the training window (e.g. no holiday in it) are dropped — their effect cannot
-    be estimated. Returns ``(forecast, note)``; ``note`` says when the optimiser did not converge (forecast kept)
-    or the fit failed (forecast all NaN), otherwise None.
-    """
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-    y = np.asarray(y, dtype=float)
-    use_log = bool(np.all(y > 0))
-    target = np.log(y) if use_log else y
-    if exog is not None:
-        keep = np.nanstd(exog, axis=0) > 1e-12
-        exog = exog[:, keep] if keep.any() else None
-        exog_future = exog_future[:, keep] if exog is not None else None
-    note = None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            model = SARIMAX(target, exog=exog, order=spec.order, seasonal_order=spec.seasonal_order)
-            res = model.fit(disp=False, maxiter=spec.maxiter)
-            fc = np.asarray(res.forecast(horizon, exog=exog_future), dtype=float)
-        if any(issubclass(w.category, ConvergenceWarning) for w in caught) or not res.mle_retvals.get(
-            "converged", True
-        ):
-            note = "SARIMAX optimiser did not converge (forecast kept)"
-    except (np.linalg.LinAlgError, ValueError) as exc:  # noqa: PERF203
-        return np.full(horizon, np.nan), f"SARIMAX fit failed: {exc}"
-    if use_log:
-        fc = np.exp(fc)
-    if not np.all(np.isfinite(fc)):
-        return np.full(horizon, np.nan), "SARIMAX forecast not finite"
-    return fc, note
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -421,7 +208,9 @@ class LSTMConfig:
     ``refit``: after choosing the epoch, retrain from the same start on train + validation samples for that
     many epochs (a second pass; it made the backtest worse there: 1–7 day MASE 0.75). ``n_seeds``: train that
     many models per key with different starts and average them (2 vs 1: median skill vs seasonal naive
-    +0.07 vs −0.03 at 1–30 days, +0.29 vs +0.25 at 1–7 days; +17 s on the sample chapter). ``units`` 24/32
+    +0.07 vs −0.03 at 1–30 days, +0.29 vs +0.25 at 1–7 days; +17 s on the sample chapter). Default 1: the
+    LSTM is not chosen for any category once SARIMAX and the global LightGBM compete, so a second seed does
+    not earn its time (chapter budget 60 s). ``units`` 24/32
     did not help beyond seed noise.
     """
 
@@ -434,7 +223,7 @@ class LSTMConfig:
     val_frac: float = 0.2
     exog_lead: int = 1
     seed: int = 42
-    n_seeds: int = 2
+    n_seeds: int = 1
     curve_every: int = 5
     refit: bool = False
     local_scaling: str = "mean"
@@ -467,65 +256,6 @@ class ModelKey:
     cutoff: pd.Timestamp
     inputs: tuple[str, ...]
     seed: int = 0
-
-
-@dataclass
-class SeriesArrays:
-    """One daily series and its inputs. ``y`` is NaN after the last observed day (future calendar days)."""
-
-    uid: str
-    dates: pd.DatetimeIndex
-    y: np.ndarray
-    exog: np.ndarray  # (n, k) raw exogenous columns (NaN where unknown)
-    exog_names: tuple[str, ...]
-    weather_idx: tuple[int, ...]  # positions in exog of the weather columns (replaced when not known)
-    n_obs: int
-
-    @property
-    def day_of_week(self) -> np.ndarray:
-        return np.asarray(self.dates.day_of_week)
-
-    @property
-    def months(self) -> np.ndarray:
-        return np.asarray(self.dates.month)
-
-    def position(self, date) -> int:
-        pos = self.dates.get_indexer([pd.Timestamp(date)])[0]
-        if pos < 0:
-            raise ValueError(f"series '{self.uid}': date {pd.Timestamp(date).date()} is outside its dates")
-        return int(pos)
-
-    def feature_names(self) -> tuple[str, ...]:
-        return ("revenue", "seasonal_index", *self.exog_names)
-
-    def features(self, cutoff_pos: int) -> tuple[np.ndarray, SeasonalFactors]:
-        """(n, F) raw features: revenue, seasonal index fitted on days <= cutoff (weekday lookup), exogenous."""
-        sf = seasonal_factors(self.y[: cutoff_pos + 1], self.day_of_week[: cutoff_pos + 1], name=self.uid)
-        feats = np.column_stack([self.y, sf.index[self.day_of_week], self.exog])
-        return feats, sf
-
-    def known_exog(self, feats: np.ndarray, origin: int, days: np.ndarray, weather: str) -> np.ndarray:
-        """Exogenous feature rows (columns 1..) for ``days`` as known at ``origin`` under the weather mode."""
-        if weather not in WEATHER_METHODS:
-            raise ValueError(f"weather must be one of {WEATHER_METHODS}, got {weather!r}")
-        rows = feats[days, 1:].copy()
-        later = days > origin
-        if self.weather_idx and later.any():
-            cols = [1 + i for i in self.weather_idx]  # positions inside rows (seasonal index is column 0)
-            if weather == "oracle":
-                if np.isnan(rows[np.ix_(later, cols)]).any():
-                    raise ValueError(
-                        f"series '{self.uid}': actual weather unknown after {self.dates[origin].date()}; "
-                        "use weather='climatology' or 'persistence'"
-                    )
-            else:
-                w = self.exog[:, list(self.weather_idx)]
-                rows[np.ix_(later, cols)] = weather_stand_in(w, self.months, origin, self.months[days[later]],
-                                                             method=weather)
-        if np.isnan(rows).any():
-            bad = self.dates[days[np.isnan(rows).any(axis=1)][0]].date()
-            raise ValueError(f"series '{self.uid}': exogenous inputs missing for {bad}; extend the calendar")
-        return rows
 
 
 @dataclass
@@ -580,7 +310,7 @@ class LSTMBank:
         feat_cache: dict[tuple[str, pd.Timestamp], np.ndarray] = {}
         for ui, uid in enumerate(uids, 1):
             if self.verbose:
-                print(f"category {ui}/{len(uids)}: {uid}")
+                progress(f"category {ui}/{len(uids)}: {uid} (LSTM)")
             s = series[uid]
             names = s.feature_names()
             for key in (k for k in todo if k.uid == uid):
@@ -664,7 +394,7 @@ class LSTMBank:
 
         if self.verbose:
             n_uid = len({k.uid for k in keys})
-            print(f"LSTM: training {n_groups} models ({n_uid} categories) in one batch, up to {cfg.max_epochs} epochs")
+            progress(f"LSTM: training {n_groups} models ({n_uid} categories) in one batch, up to {cfg.max_epochs} epochs")
         best_val = np.full(n_groups, np.inf)
         best_rmse = np.full(n_groups, np.nan)
         best_epoch = np.zeros(n_groups, dtype=int)
@@ -698,7 +428,7 @@ class LSTMBank:
             if epoch >= cfg.min_epochs:
                 stop_epoch[(stop_epoch == 0) & (epoch - best_epoch >= cfg.patience)] = epoch
             if self.verbose and epoch % 50 == 0:
-                print(f"  epoch {epoch}: {(stop_epoch == 0).sum()}/{n_groups} models still improving")
+                progress(f"  epoch {epoch}: {(stop_epoch == 0).sum()}/{n_groups} models still improving")
             if np.all(stop_epoch > 0):
                 break
         stopped = epoch
@@ -708,7 +438,7 @@ class LSTMBank:
         model.set_weights(best_w)
         seconds = time.perf_counter() - t_start
         if self.verbose:
-            print(f"LSTM: stopped after {stopped} epochs ({seconds:.1f}s, {1000 * seconds / stopped:.0f} ms/epoch); "
+            progress(f"LSTM: stopped after {stopped} epochs ({seconds:.1f}s, {1000 * seconds / stopped:.0f} ms/epoch); "
                   f"chosen epochs {best_epoch.min()}–{best_epoch.max()} (median {int(np.median(best_epoch))})")
         return _Fit(model=model, keys=list(keys), mu=mu, sd=sd, active=active, local=cfg.local_scaling,
                     n_train=n_tr, n_val=n_va, best_epoch=best_epoch, best_val=best_val, best_val_rmse=best_rmse,
