@@ -15,7 +15,7 @@ Modules: this one (inputs, seasonal index, the report's ablation / epochs / hold
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -223,8 +223,7 @@ def prepare_series(
     calendar days after each series' last day (target unknown) for forecasting past the data — the calendar
     must cover them. ``categories`` / ``max_categories`` (largest by total target) select series.
     """
-    exog_cols = tuple(exog_cols)
-    weather_cols = tuple(weather_cols)
+    exog_cols, weather_cols = tuple(exog_cols), tuple(weather_cols)
     if not set(weather_cols) <= set(exog_cols):
         raise ValueError(f"weather_cols {weather_cols} must be among exog_cols {exog_cols}")
     if calendar is not None:
@@ -235,7 +234,21 @@ def prepare_series(
     if d[list(exog_cols)].isna().any().any():
         bad = d.loc[d[list(exog_cols)].isna().any(axis=1), date_col].iloc[0]
         raise ValueError(f"exogenous inputs {list(exog_cols)} missing on {bad.date()}; fix the calendar")
-    totals = d.groupby(id_col, sort=False)[target_col].sum()
+    order = _select_series(d.groupby(id_col, sort=False)[target_col].sum(), id_col, categories, max_categories)
+    cal = _future_calendar(calendar, calendar_date_col, exog_cols) if future_days > 0 else None
+    w_idx = tuple(exog_cols.index(c) for c in weather_cols)
+    out: dict[str, SeriesArrays] = {}
+    for uid in order:
+        g = d[d[id_col] == uid]
+        s = SeriesArrays(uid=uid, dates=pd.DatetimeIndex(g[date_col]), y=g[target_col].to_numpy(dtype=float),
+                         exog=g[list(exog_cols)].to_numpy(dtype=float), exog_names=exog_cols, weather_idx=w_idx,
+                         n_obs=len(g))
+        out[uid] = _append_future(s, cal, future_days) if future_days > 0 else s
+    return out
+
+
+def _select_series(totals: pd.Series, id_col: str, categories, max_categories) -> list[str]:
+    """Series ids in input order, restricted to ``categories`` and to the ``max_categories`` largest totals."""
     order = list(totals.index)
     if categories is not None:
         unknown = [c for c in categories if c not in order]
@@ -245,39 +258,32 @@ def prepare_series(
     if max_categories is not None:
         keep = set(totals.loc[order].sort_values(ascending=False).index[:max_categories])
         order = [c for c in order if c in keep]
-    cal = None
-    if future_days > 0:
-        if calendar is None:
-            raise ValueError("future_days > 0 needs a calendar covering the days after the data "
-                             "(holidays known in advance); pass calendar= or set future_days=0")
-        require_columns(calendar, [calendar_date_col, *exog_cols], "calendar")
-        cal = calendar.copy()
-        cal[calendar_date_col] = pd.to_datetime(cal[calendar_date_col]).dt.normalize()
-        cal = cal.drop_duplicates(calendar_date_col).set_index(calendar_date_col)
-    out: dict[str, SeriesArrays] = {}
-    w_idx = tuple(exog_cols.index(c) for c in weather_cols)
-    for uid in order:
-        g = d[d[id_col] == uid]
-        dates = pd.DatetimeIndex(g[date_col])
-        y = g[target_col].to_numpy(dtype=float)
-        exog = g[list(exog_cols)].to_numpy(dtype=float)
-        n_obs = len(y)
-        if future_days > 0:
-            fut = pd.date_range(dates[-1] + pd.Timedelta(days=1), periods=future_days, freq="D")
-            missing = fut.difference(cal.index)
-            if len(missing):
-                raise ValueError(f"calendar does not cover {len(missing)} day(s) after the data "
-                                 f"(from {missing[0].date()}); extend it by future_days={future_days}")
-            fx = cal.loc[fut, list(exog_cols)].to_numpy(dtype=float)
-            known = [i for i in range(len(exog_cols)) if i not in w_idx]
-            if np.isnan(fx[:, known]).any():
-                raise ValueError("calendar has missing non-weather values (e.g. holiday) after the data")
-            dates = dates.append(fut)
-            y = np.concatenate([y, np.full(future_days, np.nan)])
-            exog = np.vstack([exog, fx])
-        out[uid] = SeriesArrays(uid=uid, dates=dates, y=y, exog=exog, exog_names=exog_cols, weather_idx=w_idx,
-                                n_obs=n_obs)
-    return out
+    return order
+
+
+def _future_calendar(calendar: pd.DataFrame | None, date_col: str, exog_cols) -> pd.DataFrame:
+    if calendar is None:
+        raise ValueError("future_days > 0 needs a calendar covering the days after the data "
+                         "(holidays known in advance); pass calendar= or set future_days=0")
+    require_columns(calendar, [date_col, *exog_cols], "calendar")
+    cal = calendar.copy()
+    cal[date_col] = pd.to_datetime(cal[date_col]).dt.normalize()
+    return cal.drop_duplicates(date_col).set_index(date_col)
+
+
+def _append_future(s: SeriesArrays, cal: pd.DataFrame, future_days: int) -> SeriesArrays:
+    """The series with ``future_days`` calendar days after its last day (target NaN, calendar known)."""
+    fut = pd.date_range(s.dates[-1] + pd.Timedelta(days=1), periods=future_days, freq="D")
+    missing = fut.difference(cal.index)
+    if len(missing):
+        raise ValueError(f"calendar does not cover {len(missing)} day(s) after the data "
+                         f"(from {missing[0].date()}); extend it by future_days={future_days}")
+    fx = cal.loc[fut, list(s.exog_names)].to_numpy(dtype=float)
+    known = [i for i in range(len(s.exog_names)) if i not in s.weather_idx]
+    if np.isnan(fx[:, known]).any():
+        raise ValueError("calendar has missing non-weather values (e.g. holiday) after the data")
+    return replace(s, dates=s.dates.append(fut), y=np.concatenate([s.y, np.full(future_days, np.nan)]),
+                   exog=np.vstack([s.exog, fx]))
 
 
 # ==============================================================================================================

@@ -299,153 +299,154 @@ class LSTMBank:
 
     # ---- training -----------------------------------------------------------------------------------------
     def ensure(self, series: dict[str, SeriesArrays], keys: Sequence[ModelKey]) -> None:
+        """Train every key not trained yet, all in one batch (progress per category on stderr)."""
         todo = list(dict.fromkeys(k for k in keys if k not in self._where))
         if not todo:
             return
-        cfg = self.config
-        w, lead = cfg.window, cfg.exog_lead
-        xs, ys, mus, sds, acts, n_tr, n_va, notes, levels, raw_y = [], [], [], [], [], [], [], [], [], []
         uids = list(dict.fromkeys(k.uid for k in todo))
         todo = [k for uid in uids for k in todo if k.uid == uid]  # model g of the batch = todo[g]
         feat_cache: dict[tuple[str, pd.Timestamp], np.ndarray] = {}
+        prepared = []
         for ui, uid in enumerate(uids, 1):
-            if self.verbose:
-                progress(f"category {ui}/{len(uids)}: {uid} (LSTM)")
-            s = series[uid]
-            names = s.feature_names()
-            for key in (k for k in todo if k.uid == uid):
-                unknown = set(key.inputs) - set(names)
-                if "revenue" not in key.inputs or unknown:
-                    raise ValueError(f"model inputs {key.inputs} must include 'revenue' and only {names}")
-                c = s.position(key.cutoff)
-                if (uid, key.cutoff) not in feat_cache:
-                    feat_cache[(uid, key.cutoff)] = s.features(c)[0]
-                feats = feat_cache[(uid, key.cutoff)]
-                n = c - w + 1  # targets w..c
-                n_val = max(1, int(round(cfg.val_frac * n)))
-                if n - n_val < 2 * w:
-                    raise ValueError(
-                        f"series '{uid}': only {c + 1} days up to {key.cutoff.date()} — too few to train the "
-                        f"LSTM (need at least {3 * w + n_val} days); move the cutoff later or shorten the window"
-                    )
-                n_train = n - n_val
-                win = raw_windows(feats, np.arange(w, c + 1), window=w, exog_lead=lead)
-                target = feats[w : c + 1, 0].copy()
-                level = np.ones(n)
-                if cfg.local_scaling != "none":
-                    floor = 1e-6 * max(float(np.abs(feats[: w + n_train, 0]).mean()), 1.0)
-                    level = np.maximum(_window_level(win, cfg.local_scaling), floor)
-                    win[:, :, 0] /= level[:, None]
-                    target /= level
-                # standardisation from the training windows only (never a validation or later day)
-                flat_train = win[:n_train].reshape(-1, win.shape[2])
-                mu = flat_train.mean(axis=0)
-                sd = flat_train.std(axis=0)
-                active = np.array([nm in key.inputs for nm in names])
-                flat = active & (sd < 1e-12)
-                if flat.any():
-                    notes.append(
-                        f"{uid} @ {key.cutoff.date()}: input(s) {[names[i] for i in np.flatnonzero(flat)]} constant "
-                        "in the training window — not used"
-                    )
-                active &= ~flat
-                sd = np.where(sd < 1e-12, 1.0, sd)
-                xs.append(np.where(active, (win - mu) / sd, 0.0))
-                ys.append((target - mu[0]) / sd[0])
-                levels.append(level), raw_y.append(feats[w : c + 1, 0])
-                mus.append(mu), sds.append(sd), acts.append(active), n_tr.append(n_train), n_va.append(n_val)
-        fit = self._train(todo, xs, ys, np.array(mus), np.array(sds), np.array(acts), np.array(n_tr), np.array(n_va),
-                          levels, raw_y)
-        fit.notes.extend(notes)
+            progress(f"category {ui}/{len(uids)}: {uid} (LSTM)", verbose=self.verbose)
+            prepared += [self._prepare_one(series[uid], k, feat_cache) for k in todo if k.uid == uid]
+        fit = self._train(todo, prepared)
+        fit.notes.extend(p["note"] for p in prepared if p["note"])
         idx = len(self._fits)
         self._fits.append(fit)
         for g, key in enumerate(todo):
             self._where[key] = (idx, g)
 
-    def _train(self, keys, xs, ys, mu, sd, active, n_tr, n_va, levels, raw_y) -> _Fit:
-        cfg = self.config
-        t_start = time.perf_counter()
-        n_groups, w, n_feat = len(keys), cfg.window, xs[0].shape[2]
-        n_full = max(len(y) for y in ys)
-        n_small = int(n_va.max())
-        x_all = np.zeros((n_full, w, n_groups, n_feat), dtype="float32")
-        y_tr = np.full((n_full, n_groups), np.nan, dtype="float32")
-        y_all = np.full((n_full, n_groups), np.nan, dtype="float32")
-        x_val = np.zeros((n_small, w, n_groups, n_feat), dtype="float32")
-        y_val = np.full((n_small, n_groups), np.nan, dtype="float32")
-        lvl_val = np.ones((n_small, n_groups))
-        raw_val = np.full((n_small, n_groups), np.nan)
-        for g, (x, y) in enumerate(zip(xs, ys)):
-            lvl_val[: n_va[g], g] = levels[g][n_tr[g] :]
-            raw_val[: n_va[g], g] = raw_y[g][n_tr[g] :]
-            x_all[: len(y), :, g] = x
-            y_tr[: n_tr[g], g] = y[: n_tr[g]]
-            y_all[: len(y), g] = y
-            x_val[: n_va[g], :, g] = x[n_tr[g] :]
-            y_val[: n_va[g], g] = y[n_tr[g] :]
+    def _prepare_one(self, s: SeriesArrays, key: ModelKey, feat_cache: dict) -> dict:
+        """Scaled input windows and targets of one model (days up to its cutoff; the last ``val_frac`` of the
+        samples for validation), standardised on its training windows only."""
+        cfg, names = self.config, s.feature_names()
+        w = cfg.window
+        if "revenue" not in key.inputs or set(key.inputs) - set(names):
+            raise ValueError(f"model inputs {key.inputs} must include 'revenue' and only {names}")
+        c = s.position(key.cutoff)
+        if (s.uid, key.cutoff) not in feat_cache:
+            feat_cache[(s.uid, key.cutoff)] = s.features(c)[0]
+        feats = feat_cache[(s.uid, key.cutoff)]
+        n = c - w + 1  # targets w..c
+        n_val = max(1, int(round(cfg.val_frac * n)))
+        if n - n_val < 2 * w:
+            raise ValueError(f"series '{s.uid}': only {c + 1} days up to {key.cutoff.date()} — too few to train the "
+                             f"LSTM (need at least {3 * w + n_val} days); move the cutoff later or shorten the window")
+        n_train = n - n_val
+        win = raw_windows(feats, np.arange(w, c + 1), window=w, exog_lead=cfg.exog_lead)
+        target = feats[w : c + 1, 0].copy()
+        level = np.ones(n)
+        if cfg.local_scaling != "none":
+            floor = 1e-6 * max(float(np.abs(feats[: w + n_train, 0]).mean()), 1.0)
+            level = np.maximum(_window_level(win, cfg.local_scaling), floor)
+            win[:, :, 0] /= level[:, None]
+            target /= level
+        flat_train = win[:n_train].reshape(-1, win.shape[2])  # never a validation or later day
+        mu, sd = flat_train.mean(axis=0), flat_train.std(axis=0)
+        active = np.array([nm in key.inputs for nm in names])
+        flat = active & (sd < 1e-12)
+        note = (f"{s.uid} @ {key.cutoff.date()}: input(s) {[names[i] for i in np.flatnonzero(flat)]} constant "
+                "in the training window — not used") if flat.any() else None
+        active &= ~flat
+        sd = np.where(sd < 1e-12, 1.0, sd)
+        return dict(x=np.where(active, (win - mu) / sd, 0.0), y=(target - mu[0]) / sd[0], mu=mu, sd=sd,
+                    active=active, n_train=n_train, n_val=n_val, level=level, raw_y=feats[w : c + 1, 0], note=note)
 
+    def _pack(self, prepared: list[dict]) -> dict:
+        """Side-by-side training / validation arrays of a batch (NaN targets where a model has fewer samples)."""
+        n_groups, w, n_feat = len(prepared), self.config.window, prepared[0]["x"].shape[2]
+        n_full = max(len(p["y"]) for p in prepared)
+        n_small = max(p["n_val"] for p in prepared)
+        a = dict(x_all=np.zeros((n_full, w, n_groups, n_feat), dtype="float32"),
+                 y_tr=np.full((n_full, n_groups), np.nan, dtype="float32"),
+                 y_all=np.full((n_full, n_groups), np.nan, dtype="float32"),
+                 x_val=np.zeros((n_small, w, n_groups, n_feat), dtype="float32"),
+                 y_val=np.full((n_small, n_groups), np.nan, dtype="float32"),
+                 lvl_val=np.ones((n_small, n_groups)), raw_val=np.full((n_small, n_groups), np.nan),
+                 n_full=n_full, n_small=n_small, n_feat=n_feat)
+        for g, p in enumerate(prepared):
+            x, y, nt, nv = p["x"], p["y"], p["n_train"], p["n_val"]
+            a["lvl_val"][:nv, g] = p["level"][nt:]
+            a["raw_val"][:nv, g] = p["raw_y"][nt:]
+            a["x_all"][: len(y), :, g] = x
+            a["y_tr"][:nt, g] = y[:nt]
+            a["y_all"][: len(y), g] = y
+            a["x_val"][:nv, :, g] = x[nt:]
+            a["y_val"][:nv, g] = y[nt:]
+        return a
+
+    def _compile(self, keys: list[ModelKey], n_feat: int):
+        """The batched Keras model with each member's own Keras-default start (independent of its neighbours)."""
+        cfg = self.config
         keras.utils.set_random_seed(cfg.seed)
-        inp = keras.Input((w, n_groups, n_feat))
-        model = keras.Model(inp, GroupedLSTM(n_groups, cfg.units)(inp))
+        inp = keras.Input((cfg.window, len(keys), n_feat))
+        model = keras.Model(inp, GroupedLSTM(len(keys), cfg.units)(inp))
         init = [init_group_weights(self._rng(k), n_feat, cfg.units) for k in keys]
         init_weights = [np.stack([gw[i] for gw in init]).astype("float32") for i in range(5)]
         model.set_weights(init_weights)
         model.compile(optimizer=keras.optimizers.Adam(cfg.learning_rate), loss=_masked_group_mse, jit_compile=True)
+        return model, init_weights
 
-        if self.verbose:
-            n_uid = len({k.uid for k in keys})
-            progress(f"LSTM: training {n_groups} models ({n_uid} categories) in one batch, up to {cfg.max_epochs} epochs")
-        best_val = np.full(n_groups, np.inf)
-        best_rmse = np.full(n_groups, np.nan)
-        best_epoch = np.zeros(n_groups, dtype=int)
-        best_w = [wt.copy() for wt in init_weights]
-        val_hist, train_hist, train_epochs = [], [], []
-        has_val = ~np.isnan(y_val)
-        has_tr = ~np.isnan(y_tr)
-        # a model's early stopping is its own: once it has stopped, later epochs of the batch (run for the
-        # others) no longer change its chosen epoch or weights — exactly as if it had been trained alone
-        stop_epoch = np.zeros(n_groups, dtype=int)
-        epoch = 0
-        for epoch in range(1, cfg.max_epochs + 1):
-            model.train_on_batch(x_all, y_tr)
-            pv = np.asarray(model.predict_on_batch(x_val))
-            vloss = np.where(has_val, (pv - np.nan_to_num(y_val)) ** 2, 0).sum(0) / has_val.sum(0)
-            val_hist.append(vloss)
-            if epoch % cfg.curve_every == 0 or epoch == 1:
-                pt = np.asarray(model.predict_on_batch(x_all))
-                train_hist.append(np.where(has_tr, (pt - np.nan_to_num(y_tr)) ** 2, 0).sum(0) / has_tr.sum(0))
-                train_epochs.append(epoch)
-            improved = (vloss < best_val) & (stop_epoch == 0)
-            if improved.any():
-                cur = _weights(model)
-                for b, cw in zip(best_w, cur):
-                    b[improved] = cw[improved]
-                best_val[improved] = vloss[improved]
-                best_epoch[improved] = epoch
-                raw_pred = (pv * sd[:, 0] + mu[:, 0]) * lvl_val
-                rmse = np.sqrt(np.nanmean((raw_pred - raw_val) ** 2, axis=0))
-                best_rmse[improved] = rmse[improved]
-            if epoch >= cfg.min_epochs:
-                stop_epoch[(stop_epoch == 0) & (epoch - best_epoch >= cfg.patience)] = epoch
-            if self.verbose and epoch % 50 == 0:
-                progress(f"  epoch {epoch}: {(stop_epoch == 0).sum()}/{n_groups} models still improving")
-            if np.all(stop_epoch > 0):
-                break
-        stopped = epoch
-        stop_epoch[stop_epoch == 0] = epoch
-        if cfg.refit:
-            best_w = self._refit(model, init_weights, x_all, y_all, best_epoch)
+    def _train(self, keys, prepared) -> _Fit:
+        cfg = self.config
+        t_start = time.perf_counter()
+        a = self._pack(prepared)
+        mu, sd = np.array([p["mu"] for p in prepared]), np.array([p["sd"] for p in prepared])
+        model, init_weights = self._compile(keys, a["n_feat"])
+        progress(f"LSTM: training {len(keys)} models ({len({k.uid for k in keys})} categories) in one batch, "
+                 f"up to {cfg.max_epochs} epochs", verbose=self.verbose)
+        r = self._epochs(model, a, mu, sd, [wt.copy() for wt in init_weights])
+        best_w = self._refit(model, init_weights, a["x_all"], a["y_all"], r["best_epoch"]) if cfg.refit else r["best_w"]
         model.set_weights(best_w)
         seconds = time.perf_counter() - t_start
-        if self.verbose:
-            progress(f"LSTM: stopped after {stopped} epochs ({seconds:.1f}s, {1000 * seconds / stopped:.0f} ms/epoch); "
-                  f"chosen epochs {best_epoch.min()}–{best_epoch.max()} (median {int(np.median(best_epoch))})")
-        return _Fit(model=model, keys=list(keys), mu=mu, sd=sd, active=active, local=cfg.local_scaling,
-                    n_train=n_tr, n_val=n_va, best_epoch=best_epoch, best_val=best_val, best_val_rmse=best_rmse,
-                    seconds=seconds,
-                    stopped_epoch=stop_epoch,
-                    val_history=np.array(val_hist), train_history=np.array(train_hist),
-                    train_epochs=np.array(train_epochs), n_full=n_full, n_small=n_small)
+        progress(f"LSTM: stopped after {r['stopped']} epochs ({seconds:.1f}s, "
+                 f"{1000 * seconds / r['stopped']:.0f} ms/epoch); chosen epochs {r['best_epoch'].min()}–"
+                 f"{r['best_epoch'].max()} (median {int(np.median(r['best_epoch']))})", verbose=self.verbose)
+        return _Fit(model=model, keys=list(keys), mu=mu, sd=sd, active=np.array([p["active"] for p in prepared]),
+                    local=cfg.local_scaling, n_train=np.array([p["n_train"] for p in prepared]),
+                    n_val=np.array([p["n_val"] for p in prepared]), best_epoch=r["best_epoch"],
+                    best_val=r["best_val"], best_val_rmse=r["best_rmse"], seconds=seconds,
+                    stopped_epoch=r["stop_epoch"], val_history=np.array(r["val_hist"]),
+                    train_history=np.array(r["train_hist"]), train_epochs=np.array(r["train_epochs"]),
+                    n_full=a["n_full"], n_small=a["n_small"])
+
+    def _epochs(self, model, a: dict, mu: np.ndarray, sd: np.ndarray, best_w: list) -> dict:
+        """The epoch loop with per-model early stopping: a model's stop is its own — once it has stopped, later
+        epochs of the batch (run for the others) no longer change its chosen epoch or weights."""
+        cfg = self.config
+        n_groups = a["y_tr"].shape[1]
+        r = dict(best_val=np.full(n_groups, np.inf), best_rmse=np.full(n_groups, np.nan),
+                 best_epoch=np.zeros(n_groups, dtype=int), stop_epoch=np.zeros(n_groups, dtype=int), best_w=best_w,
+                 val_hist=[], train_hist=[], train_epochs=[])
+        has_val, has_tr = ~np.isnan(a["y_val"]), ~np.isnan(a["y_tr"])
+        epoch = 0
+        for epoch in range(1, cfg.max_epochs + 1):
+            model.train_on_batch(a["x_all"], a["y_tr"])
+            pv = np.asarray(model.predict_on_batch(a["x_val"]))
+            vloss = np.where(has_val, (pv - np.nan_to_num(a["y_val"])) ** 2, 0).sum(0) / has_val.sum(0)
+            r["val_hist"].append(vloss)
+            if epoch % cfg.curve_every == 0 or epoch == 1:
+                pt = np.asarray(model.predict_on_batch(a["x_all"]))
+                r["train_hist"].append(np.where(has_tr, (pt - np.nan_to_num(a["y_tr"])) ** 2, 0).sum(0) / has_tr.sum(0))
+                r["train_epochs"].append(epoch)
+            improved = (vloss < r["best_val"]) & (r["stop_epoch"] == 0)
+            if improved.any():
+                for b, cw in zip(r["best_w"], _weights(model)):
+                    b[improved] = cw[improved]
+                r["best_val"][improved], r["best_epoch"][improved] = vloss[improved], epoch
+                raw_pred = (pv * sd[:, 0] + mu[:, 0]) * a["lvl_val"]
+                r["best_rmse"][improved] = np.sqrt(np.nanmean((raw_pred - a["raw_val"]) ** 2, axis=0))[improved]
+            if epoch >= cfg.min_epochs:
+                r["stop_epoch"][(r["stop_epoch"] == 0) & (epoch - r["best_epoch"] >= cfg.patience)] = epoch
+            if epoch % 50 == 0:
+                progress(f"  epoch {epoch}: {(r['stop_epoch'] == 0).sum()}/{n_groups} models still improving",
+                         verbose=self.verbose)
+            if np.all(r["stop_epoch"] > 0):
+                break
+        r["stopped"] = epoch
+        r["stop_epoch"][r["stop_epoch"] == 0] = epoch
+        return r
 
     def _refit(self, model, init_weights, x_all, y_all, epochs) -> list[np.ndarray]:
         """Retrain from the same start on train + validation samples, keeping each model at its chosen epoch."""
