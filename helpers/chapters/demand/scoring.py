@@ -220,14 +220,17 @@ def usual_levels(
     id_col: str = "category",
     date_col: str = "date",
     target_col: str = "revenue",
-) -> np.ndarray:
+    forecast_col: str | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """The usual level of every row of a tidy forecast frame, as known at its origin (``cutoff``).
 
     usual(day) = seasonal index of the day's weekday × median of the deseasonalised target over the
-    ``window`` days up to the origin, both from ``history`` up to that origin only.
+    ``window`` days up to the origin, both from ``history`` up to that origin only. With ``forecast_col`` also
+    the forecast's own usual level: the same weekday index × the median deseasonalised forecast of that origin
+    (returns ``(usual, own)``).
     """
     hist = _clean_long(history, id_col=id_col, date_col=date_col, target_col=target_col, cols=())
-    usual = np.full(len(forecasts), np.nan)
+    usual, own = np.full(len(forecasts), np.nan), np.full(len(forecasts), np.nan)
     by_uid = {uid: h for uid, h in hist.groupby(id_col, sort=False)}
     for (uid, cut), g in forecasts.groupby(["unique_id", "cutoff"], sort=False):
         h = by_uid.get(uid)
@@ -236,8 +239,11 @@ def usual_levels(
         if pos < 0:
             raise ValueError(f"usual level: cutoff {cut.date()} of '{uid}' not in history")
         si, base = _usual_from(h[target_col].to_numpy(float), np.asarray(dates.day_of_week), pos, window, uid)
-        usual[forecasts.index.get_indexer(g.index)] = base * si[pd.DatetimeIndex(g["ds"]).day_of_week]
-    return usual
+        rows, wk = forecasts.index.get_indexer(g.index), si[pd.DatetimeIndex(g["ds"]).day_of_week]
+        usual[rows] = base * wk
+        if forecast_col is not None:
+            own[rows] = np.nanmedian(g[forecast_col].to_numpy(float) / wk) * wk
+    return usual if forecast_col is None else (usual, own)
 
 
 def detect_dips(
@@ -253,7 +259,9 @@ def detect_dips(
     target_col: str = "revenue",
 ) -> pd.DataFrame:
     """Forecast days far below a series' usual level (:func:`usual_levels`): ``forecast < (1 − threshold) ×
-    usual``.
+    usual`` and also below ``(1 − threshold)`` × the forecast's own usual level of that origin — so a forecast
+    whose whole level sits lower (level drift in a noisy series) does not flag every day; calendar-driven dips
+    (holidays, known in advance) do.
 
     ``forecasts``: tidy ``unique_id, ds, cutoff, horizon, <value_col>`` (+ ``<value_col>-lo/hi-<level>``).
     Returns flagged days ``<id_col>, <date_col>, cutoff, horizon, forecast, lo, hi, usual, drop_pct`` with
@@ -266,7 +274,8 @@ def detect_dips(
     if forecasts.empty:
         return pd.DataFrame(columns=cols)
     f = forecasts.reset_index(drop=True)
-    usual = usual_levels(f, history, window=window, id_col=id_col, date_col=date_col, target_col=target_col)
+    usual, own = usual_levels(f, history, window=window, id_col=id_col, date_col=date_col, target_col=target_col,
+                              forecast_col=value_col)
     fc = f[value_col].to_numpy(float)
     lo, hi = (f"{value_col}-lo-{level}", f"{value_col}-hi-{level}")
     out = pd.DataFrame({id_col: f["unique_id"].to_numpy(), date_col: f["ds"].to_numpy(), "cutoff": f["cutoff"],
@@ -274,7 +283,8 @@ def detect_dips(
                         "lo": f[lo].to_numpy(float) if lo in f.columns else np.nan,
                         "hi": f[hi].to_numpy(float) if hi in f.columns else np.nan,
                         "usual": usual, "drop_pct": 1 - fc / usual})
-    return out[out["forecast"] < (1 - threshold) * out["usual"]].reset_index(drop=True)[cols]
+    flag = (fc < (1 - threshold) * usual) & (fc < (1 - threshold) * own)
+    return out[flag].reset_index(drop=True)[cols]
 
 
 def dip_alert_scores(
@@ -289,15 +299,16 @@ def dip_alert_scores(
     target_col: str = "revenue",
 ) -> pd.DataFrame:
     """How often past dip alerts were right: every backtest (origin, day) with a known actual is an alert when
-    the forecast is below ``(1 − threshold) × usual`` and a dip when the actual is. Precision = right alerts /
+    :func:`detect_dips` would flag it and a dip when the actual is below ``(1 − threshold) × usual``. Precision = right alerts /
     alerts, recall = caught dips / dips, per series and overall (``unique_id = '전체'``).
 
     Returns ``unique_id, alerts, dips, hits, precision, recall`` (NaN where there is nothing to divide).
     """
     f = cv[cv["y"].notna()].reset_index(drop=True)
-    usual = usual_levels(f, history, window=window, id_col=id_col, date_col=date_col, target_col=target_col)
-    bar = (1 - threshold) * usual
-    d = pd.DataFrame({"unique_id": f["unique_id"], "alert": f[value_col].to_numpy(float) < bar,
+    usual, own = usual_levels(f, history, window=window, id_col=id_col, date_col=date_col, target_col=target_col,
+                              forecast_col=value_col)
+    fc, bar = f[value_col].to_numpy(float), (1 - threshold) * usual
+    d = pd.DataFrame({"unique_id": f["unique_id"], "alert": (fc < bar) & (fc < (1 - threshold) * own),
                       "dip": f["y"].to_numpy(float) < bar})
     d["hit"] = d["alert"] & d["dip"]
     per = d.groupby("unique_id", sort=False)[["alert", "dip", "hit"]].sum()

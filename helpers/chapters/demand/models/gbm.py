@@ -46,7 +46,8 @@ class GBMConfig:
     min_child_samples: int = 20
     subsample: float = 0.8
     colsample: float = 0.9
-    objective: str = "l2"
+    objective: str = "huber"
+    huber_delta: float = 1.0  # for objective="huber": errors beyond one log unit (e.g. a day without sales) count linearly
     val_days: int = 28
     patience: int = 50
     fallback_trees: int = 100  # when the window is too short for a validation split
@@ -90,7 +91,7 @@ def design(y: np.ndarray, cal: np.ndarray, origins: np.ndarray, horizon: int, cf
 
 
 def _params(cfg: GBMConfig) -> dict:
-    return dict(objective=cfg.objective, learning_rate=cfg.learning_rate, num_leaves=cfg.num_leaves,
+    return dict(objective=cfg.objective, alpha=cfg.huber_delta, learning_rate=cfg.learning_rate, num_leaves=cfg.num_leaves,
                 min_data_in_leaf=cfg.min_child_samples, bagging_fraction=cfg.subsample, bagging_freq=1,
                 feature_fraction=cfg.colsample, seed=cfg.seed, num_threads=1, verbose=-1, deterministic=True,
                 force_row_wise=True)
