@@ -253,13 +253,13 @@ def run_chapter(
 
 
 def _plain(df: pd.DataFrame, *, money_decimals: int = 0, decimals: int = 4) -> pd.DataFrame:
-    """A data product's machine-friendly copy: datetimes as plain dates, KRW-valued forecast columns rounded to
-    whole won, other floats to ``decimals`` (no float noise)."""
+    """A data product's machine-friendly copy: dates at midnight (CSV writes them as plain dates, Parquet keeps
+    a date-time type chapter 6 reads), KRW-valued columns rounded to whole won, other floats to ``decimals``."""
     out = df.copy()
     for c in out.columns:
         s = out[c]
         if pd.api.types.is_datetime64_any_dtype(s):
-            out[c] = s.dt.date
+            out[c] = s.dt.normalize()
         elif pd.api.types.is_float_dtype(s):
             big = s.abs().max(skipna=True)
             out[c] = s.round(money_decimals if pd.notna(big) and big >= 1000 else decimals)

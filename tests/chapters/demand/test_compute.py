@@ -499,3 +499,21 @@ def test_backtest_spacing_shrinks_to_fit_a_short_window():
     assert tiny.step_size == 1 and 40 - 1 - tiny.h - 7 >= 21 and tiny.test_days <= tiny.h
     with pytest.raises(ValueError, match="too few"):
         fit_backtest_to_length(cfg, 25)
+
+
+def test_products_keep_chapter6_columns_and_add_model_choice(chapter):
+    prods = C.products(chapter)
+    dips = prods["demand_dips"]
+    assert list(dips.columns) == ["shop", "cutoff", "start", "end", "n_days", "mean_drop_pct", "max_drop_pct",
+                                  "source"]
+    choice = prods["demand_model_choice"]
+    assert list(choice.columns) == ["shop", "chosen_model", "mase_1_7d", "mase_1_30d", "naive_mase_1_7d",
+                                    "naive_mase_1_30d", "horizon_days"]
+    assert set(choice["chosen_model"]) <= set(F.CANDIDATES) and len(choice) == len(chapter.series)
+    m = chapter.metrics.set_index(["unique_id", "model", "bucket"])["mase"]
+    first = choice.iloc[0]
+    assert first["mase_1_7d"] == pytest.approx(m[(first["shop"], first["chosen_model"], "1-7d")], abs=1e-4)
+    fut = prods["forecast_future"]
+    assert (fut.filter(like="-lo-") >= 0).all().all()
+    assert (fut["ds"] == fut["ds"].dt.normalize()).all()
+    assert fut["Chosen"].equals(fut["Chosen"].round(0))  # whole won, no float noise
