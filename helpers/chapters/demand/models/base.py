@@ -177,6 +177,13 @@ class SeriesArrays:
 
 
 def progress(message: str, *, verbose: bool = True) -> None:
-    """Training progress for the console (stderr): the report runner keeps stderr out of the analyst page."""
-    if verbose:
-        print(message, file=sys.stderr, flush=True)
+    """Training progress for the console (stderr), never for the analyst page.
+
+    Inside a notebook kernel the message goes to the kernel process's own stderr (``sys.__stderr__``), which the
+    runner's console shows; the kernel also records it as a stderr stream, which the analyst HTML drops.
+    Elsewhere (tests, scripts) it goes to ``sys.stderr``.
+    """
+    if not verbose:
+        return
+    stream = sys.__stderr__ if "ipykernel" in sys.modules and sys.__stderr__ is not None else sys.stderr
+    print(message, file=stream, flush=True)
