@@ -108,8 +108,48 @@ GRADES_VALUE_METHOD_LABELS: dict[str, str] = {
 # ---------------------------------------------------------------------------------------------
 #: Display kind (helpers.common.formats.KIND_FORMATTERS) of this chapter's table columns.
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
-DEMAND_HEADERS: dict[str, str] = {}
-DEMAND_KINDS: dict[str, str] = {}
+#: Model ids of chapter 4 (forecast frame columns, ``model`` values) -> Korean name.
+DEMAND_MODEL_LABELS: dict[str, str] = {
+    "SeasonalNaive": "계절 나이브(지난주 같은 요일)", "ETSX": "지수평활+달력", "SARIMAX": "SARIMAX+날씨",
+    "GBM": "LightGBM 전체 상품군 모델", "Ensemble": "지수평활·LightGBM 평균", "LSTM": "LSTM(예측 시점 날씨)",
+    "LSTM_oracle": "LSTM(실제 날씨, 참고용)", "LSTM_1step": "LSTM 1일(실제 날씨)",
+    "LSTM_1step_known": "LSTM 1일(예측 시점 날씨)", "SeasonalNaive_1step": "계절 나이브 1일", "Chosen": "선택 모델",
+}
+#: Where a chapter-4 dip comes from (``source`` of ``demand_dips``).
+DEMAND_SOURCE_LABELS: dict[str, str] = {"future": "마지막 날 이후 예측", "backtest": "백테스트 예측", "actual": "실제 매출"}
+#: The report's RMSE spans.
+DEMAND_SPAN_LABELS: dict[str, str] = {"1d": "1일", "1w": "1주", "1m": "1개월"}
+
+
+def demand_bucket_label(bucket: str) -> str:
+    """Horizon bucket code ``1d`` / ``1-7d`` / ``1-30d`` -> ``1일`` / ``1~7일`` / ``1~30일``."""
+    return bucket.replace("-", "~").replace("d", "일")
+
+
+DEMAND_HEADERS: dict[str, str] = {
+    **{m: label for m, label in DEMAND_MODEL_LABELS.items()},
+    "chosen_model": "선택 모델", "runner_up": "차순위 모델", "runner_up_mase": "차순위 MASE",
+    "mase_1d": "MASE 1일", "mase_1_7d": "MASE 1~7일", "mase_1_30d": "MASE 1~30일",
+    "naive_mase_1_7d": "계절 나이브 MASE 1~7일", "naive_mase_1_30d": "계절 나이브 MASE 1~30일",
+    "ratio_1d": "계절 나이브 대비 1일", "ratio_1_7d": "계절 나이브 대비 1~7일", "ratio_1_30d": "계절 나이브 대비 1~30일",
+    "n_chosen": "선택된 상품군 수", "horizon_days": "예측 일수", "n_days": "일수", "mean_drop_pct": "평균 하락률",
+    "max_drop_pct": "최대 하락률", "drop_pct": "하락률", "forecast": "예측 매출", "usual": "평소 매출",
+    "lo": "80% 구간 하한", "hi": "80% 구간 상한", "alerts": "경보 일수", "dips": "실제 하락 일수", "hits": "맞힌 경보",
+    "precision": "정밀도(경보 적중률)", "recall": "재현율(하락 포착률)", "coverage_80": "80% 구간 포함률",
+    "coverage_95": "95% 구간 포함률", "seasonal_index": "계절지수", "specific_mean": "특정계절지수 평균",
+    "inputs_ko": "입력 조합", "chosen_epoch": "선택 에폭", "stopped_epoch": "학습 중단 에폭", "n_train": "학습 표본 수",
+    "n_val": "검증 표본 수", "source_ko": "출처", "span_ko": "예측 길이", "holiday_name": "공휴일",
+}
+DEMAND_KINDS: dict[str, str] = {
+    **{c: "dec2" for c in ("mase", "mase_1d", "mase_1_7d", "mase_1_30d", "naive_mase_1_7d", "naive_mase_1_30d",
+                           "runner_up_mase", "ratio_1d", "ratio_1_7d", "ratio_1_30d")},
+    **{c: "pct" for c in ("mean_drop_pct", "max_drop_pct", "drop_pct", "precision", "recall", "coverage_80",
+                          "coverage_95")},
+    **{c: "krw" for c in ("forecast", "usual", "lo", "hi", "rmse")},
+    **{c: "count" for c in ("n_chosen", "horizon_days", "n_days", "alerts", "dips", "hits", "chosen_epoch",
+                            "stopped_epoch", "n_train", "n_val")},
+    "seasonal_index": "dec3", "specific_mean": "dec3", "val_loss": "dec3",
+}
 
 
 # ---------------------------------------------------------------------------------------------

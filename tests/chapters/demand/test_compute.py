@@ -1,4 +1,4 @@
-"""Chapter 4 (helpers.chapters.demand.compute / helpers.chapters.demand.models): seasonal index, LSTM plumbing, backtest, metrics, dips.
+"""Chapter 4 (helpers.chapters.demand): seasonal index, LSTM plumbing, backtest, metrics, dips, the whole chapter.
 
 Everything heavy runs with ``ForecastConfig.fast()`` (tiny LSTM, few epochs, 3 origins) — no monkeypatching.
 """
@@ -16,8 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.chapters.demand import backtest as B
+from helpers.chapters.demand import chapter as C
 from helpers.chapters.demand import compute as F
-from helpers.chapters.demand import models as FM
+from helpers.chapters.demand import figures as FG
+from helpers.chapters.demand import scoring as S
+from helpers.chapters.demand import words as W
+from helpers.chapters.demand.models import base as FB
+from helpers.chapters.demand.models import lstm as FL
 
 HOLIDAYS_2018 = ["2018-05-01", "2018-05-05", "2018-05-07", "2018-05-22", "2018-06-06", "2018-06-13", "2018-08-15",
                  "2018-09-23", "2018-09-24", "2018-09-25", "2018-09-26", "2018-10-03", "2018-10-09"]
@@ -150,9 +156,9 @@ def test_seasonal_index_fitted_on_window_applies_to_future_days():
 # ------------------------------------------------------------------------------------------------------------
 def test_seasonal_naive_repeats_last_week():
     hist = np.arange(1, 15, dtype=float)  # days 1..14
-    np.testing.assert_array_equal(FM.seasonal_naive(hist, 10), [8, 9, 10, 11, 12, 13, 14, 8, 9, 10])
+    np.testing.assert_array_equal(FB.seasonal_naive(hist, 10), [8, 9, 10, 11, 12, 13, 14, 8, 9, 10])
     with pytest.raises(ValueError):
-        FM.seasonal_naive(hist[:5], 3)
+        FB.seasonal_naive(hist[:5], 3)
 
 
 def test_evaluate_rmse_mae_mase_by_hand():
@@ -164,7 +170,7 @@ def test_evaluate_rmse_mae_mase_by_hand():
                        "y": [30.0, 30.0, 30.0], "M": [28.0, 33.0, 30.0]})
     # |y_t - y_{t-7}| for t = 8..14: |11-10| |12-12| |17-14| |15-16| |19-18| |20-20| |25-22| = 1,0,3,1,1,0,3 -> 9/7
     scale = 9 / 7
-    m = F.evaluate(cv, hist, buckets=[(1, 1), (1, 3)]).set_index(["model", "bucket"])
+    m = S.evaluate(cv, hist, buckets=[(1, 1), (1, 3)]).set_index(["model", "bucket"])
     assert m.loc[("M", "1d"), "rmse"] == pytest.approx(2.0)
     assert m.loc[("M", "1d"), "mase"] == pytest.approx(2 / scale)
     assert m.loc[("M", "1-3d"), "rmse"] == pytest.approx(np.sqrt((4 + 9 + 0) / 3))
@@ -184,14 +190,15 @@ def test_skill_intervals_and_coverage():
     cv = pd.DataFrame(rows)
     m = pd.DataFrame({"unique_id": "s", "model": ["A", "SeasonalNaive"], "bucket": "1d", "rmse": [1.0, 2.0],
                       "mae": 1.0, "mase": [0.5, 0.9], "n": 1})
-    sk = F.skill_scores(m)
+    sk = S.skill_scores(m)
     assert sk["skill"].tolist() == [0.5]
-    assert F.choose_models(m)["model"].tolist() == ["A"]
-    iv = F.prediction_intervals(cv, models=["A"], levels=(80,), pool=3)
+    assert S.choose_models(m, candidates=("A", "SeasonalNaive"))["model"].tolist() == ["A"]
+    assert S.choose_models(m, candidates=("SeasonalNaive",))["model"].tolist() == ["SeasonalNaive"]
+    iv = S.prediction_intervals(cv, models=["A"], levels=(80,), pool=3)
     assert set(iv["horizon"]) == set(range(1, 8))
-    out = F.add_intervals(cv[cv["cutoff"] == cv["cutoff"].max()], iv)
+    out = S.add_intervals(cv[cv["cutoff"] == cv["cutoff"].max()], iv)
     assert {"A-lo-80", "A-hi-80"} <= set(out.columns) and (out["A-lo-80"] < out["A"]).all()
-    cov = F.interval_coverage(cv, models=["A"], levels=(80, 95))
+    cov = S.interval_coverage(cv, models=["A"], levels=(80, 95))
     assert cov.set_index("level").loc[80, "coverage"] == pytest.approx(0.8, abs=0.1)
     assert cov.set_index("level").loc[95, "coverage"] == pytest.approx(0.95, abs=0.06)
 
@@ -215,7 +222,7 @@ def test_recursive_forecast_feeds_its_own_predictions():
     hist = np.array([[10.0, 11, 12, 13, 14, 15, 16], [1.0, 1, 1, 1, 1, 1, 2]])  # 2 series, window 7
     horizon = 5
     exog = np.arange(2 * (7 + horizon) * 2, dtype=float).reshape(2, 7 + horizon, 2)  # lead 1: 7+h-1+1 rows
-    fc = FM.recursive_forecast(stub, hist, exog, horizon, exog_lead=1)
+    fc = FL.recursive_forecast(stub, hist, exog, horizon, exog_lead=1)
     np.testing.assert_array_equal(fc, [[17, 18, 19, 20, 21], [3, 4, 5, 6, 7]])
     assert len(stub.windows) == horizon
     for k, w in enumerate(stub.windows):
@@ -226,7 +233,7 @@ def test_recursive_forecast_feeds_its_own_predictions():
         np.testing.assert_array_equal(revenue[:, : 7 - k], hist[:, k:])
         np.testing.assert_array_equal(w[0, :, :, 1:], exog[:, k + 1 : k + 8])  # exog shifted one day ahead
     with pytest.raises(ValueError, match="exog"):
-        FM.recursive_forecast(stub, hist, exog[:, :5], horizon)
+        FL.recursive_forecast(stub, hist, exog[:, :5], horizon)
 
 
 def test_grouped_lstm_equals_keras_lstm():
@@ -236,8 +243,8 @@ def test_grouped_lstm_equals_keras_lstm():
     window, n_feat, units, groups = 7, 3, 4, 3
     x = rng.normal(size=(5, window, groups, n_feat)).astype("float32")
     inp = keras.Input((window, groups, n_feat))
-    grouped = keras.Model(inp, FM.GroupedLSTM(groups, units)(inp))
-    ws = [np.stack(w) for w in zip(*[FM.init_group_weights(rng, n_feat, units) for _ in range(groups)])]
+    grouped = keras.Model(inp, FL.GroupedLSTM(groups, units)(inp))
+    ws = [np.stack(w) for w in zip(*[FL.init_group_weights(rng, n_feat, units) for _ in range(groups)])]
     ws[2] = ws[2] + rng.normal(0, 0.1, ws[2].shape)  # non-trivial biases too
     grouped.set_weights([w.astype("float32") for w in ws])
     got = np.asarray(grouped.predict_on_batch(x))
@@ -251,14 +258,14 @@ def test_grouped_lstm_equals_keras_lstm():
 def test_weather_stand_in_uses_only_days_up_to_origin():
     months = np.array([4] * 30 + [5] * 31 + [6] * 30)
     vals = np.arange(91, dtype=float)[:, None]
-    clim = FM.weather_stand_in(vals, months, 59, np.array([5, 6]), method="climatology")
+    clim = FB.weather_stand_in(vals, months, 59, np.array([5, 6]), method="climatology")
     assert clim[0, 0] == pytest.approx(np.mean(np.arange(30, 60)))  # May, days <= origin only
     assert clim[1, 0] == pytest.approx(np.mean(np.arange(32, 60)))  # June unseen -> last 28 days
     changed = vals.copy()
     changed[60:] = 1e9
-    np.testing.assert_array_equal(FM.weather_stand_in(changed, months, 59, np.array([5, 6]), method="climatology"),
+    np.testing.assert_array_equal(FB.weather_stand_in(changed, months, 59, np.array([5, 6]), method="climatology"),
                                   clim)
-    assert FM.weather_stand_in(vals, months, 59, np.array([6]), method="persistence")[0, 0] == pytest.approx(56)
+    assert FB.weather_stand_in(vals, months, 59, np.array([6]), method="persistence")[0, 0] == pytest.approx(56)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -268,8 +275,8 @@ def test_backtest_never_uses_data_after_its_cutoff():
     df, cal = make_panel(2, days=110)
     cfg = F.ForecastConfig.fast(n_windows=3, h=14, step_size=7)
     series = F.prepare_series(df, calendar=cal)
-    bank = F.LSTMBank(cfg.lstm, verbose=False)
-    cv = F.cross_validation(series, config=cfg, bank=bank, verbose=False)
+    bank = FL.LSTMBank(cfg.lstm, verbose=False)
+    cv = B.cross_validation(series, config=cfg, bank=bank, verbose=False)
     cutoffs = sorted(cv["cutoff"].unique())
     assert len(cutoffs) == 3 and cv.groupby(["unique_id", "cutoff"]).size().eq(14).all()
     # training samples of every model end at its cutoff: targets window..cutoff
@@ -284,22 +291,23 @@ def test_backtest_never_uses_data_after_its_cutoff():
     bad.loc[after, "revenue"] = bad.loc[after, "revenue"] * 1000 + 1e12
     bad.loc[after, ["temp_mean", "rain_mm"]] += 500.0
     series_bad = F.prepare_series(bad)
-    cv_bad = F.cross_validation(series_bad, config=cfg, bank=F.LSTMBank(cfg.lstm, verbose=False), verbose=False)
+    cv_bad = B.cross_validation(series_bad, config=cfg, bank=FL.LSTMBank(cfg.lstm, verbose=False), verbose=False)
     keep = cv["cutoff"] <= mid
-    for model in ("LSTM", "SeasonalNaive", "SARIMAX"):
+    for model in ("LSTM", "SeasonalNaive", "ETSX", "GBM", "Ensemble"):
         np.testing.assert_allclose(cv_bad.loc[keep, model], cv.loc[keep, model], rtol=1e-5, err_msg=model)
     # and the corruption does reach the later origin (the check can fail)
-    assert not np.allclose(cv_bad.loc[~keep, "LSTM"], cv.loc[~keep, "LSTM"])
+    for model in ("LSTM", "ETSX", "GBM"):
+        assert not np.allclose(cv_bad.loc[~keep, model], cv.loc[~keep, model]), model
 
 
 def test_batched_models_train_as_if_alone():
     df, cal = make_panel(2, days=90)
     cfg = F.ForecastConfig.fast()
     series = F.prepare_series(df, calendar=cal)
-    key = FM.ModelKey("cat0", pd.Timestamp("2018-06-15"), series["cat0"].feature_names())
-    other = FM.ModelKey("cat1", pd.Timestamp("2018-06-01"), ("revenue",))
-    third = FM.ModelKey("cat0", pd.Timestamp("2018-06-08"), ("revenue", "seasonal_index"))
-    alone, together = F.LSTMBank(cfg.lstm, verbose=False), F.LSTMBank(cfg.lstm, verbose=False)
+    key = FL.ModelKey("cat0", pd.Timestamp("2018-06-15"), series["cat0"].feature_names())
+    other = FL.ModelKey("cat1", pd.Timestamp("2018-06-01"), ("revenue",))
+    third = FL.ModelKey("cat0", pd.Timestamp("2018-06-08"), ("revenue", "seasonal_index"))
+    alone, together = FL.LSTMBank(cfg.lstm, verbose=False), FL.LSTMBank(cfg.lstm, verbose=False)
     alone.ensure(series, [key])
     alone.ensure(series, [other])
     together.ensure(series, [key, other, third])  # interleaved series: batch order differs from request order
@@ -326,7 +334,7 @@ def test_lstm_beats_seasonal_naive_one_day_ahead_on_planted_signal():
     y = (1e8 * (1 + 0.3 * np.sin(t / 60)) * factors[dates.day_of_week]
          * np.where(cal["holiday"] == 1, 0.5, 1.0) * np.exp(rng.normal(0, 0.03, days)))
     df = pd.DataFrame({"category": "planted", "date": dates, "revenue": y})
-    cfg = F.ForecastConfig(lstm=F.LSTMConfig(max_epochs=200, patience=20), test_days=30)
+    cfg = F.ForecastConfig(lstm=FL.LSTMConfig(max_epochs=200, patience=20), test_days=30)
     series = F.prepare_series(df, calendar=cal)
     hold = F.holdout_forecasts(series, config=cfg, verbose=False)
     assert hold.loc[hold["y"].notna(), "ds"].isin(hol_days).sum() >= 2  # the hold-out contains holidays
@@ -351,23 +359,25 @@ def test_detect_dips_finds_planted_forecast_dip():
     fc = 1e8 * WEEKDAY_FACTORS[ds.day_of_week]
     fc[[5, 6, 7]] *= 0.6  # planted 40% dip on 3 consecutive days
     fc[10] *= 0.85  # a 15% dip: below the 20% threshold
-    frame = pd.DataFrame({"unique_id": "여성의류", "ds": ds, "cutoff": cutoff, "horizon": range(1, 15), "LSTM": fc})
-    dips = F.detect_dips(frame, hist, threshold=0.2)
-    assert list(dips.columns) == ["category", "date", "cutoff", "horizon", "forecast", "usual", "drop_pct"]
+    frame = pd.DataFrame({"unique_id": "여성의류", "ds": ds, "cutoff": cutoff, "horizon": range(1, 15), "LSTM": fc,
+                          "LSTM-lo-80": fc * 0.9, "LSTM-hi-80": fc * 1.1})
+    dips = S.detect_dips(frame, hist, value_col="LSTM", threshold=0.2)
+    assert list(dips.columns) == ["category", "date", "cutoff", "horizon", "forecast", "lo", "hi", "usual", "drop_pct"]
+    np.testing.assert_allclose(dips["hi"], dips["forecast"] * 1.1)
     assert dips["date"].tolist() == list(ds[[5, 6, 7]])
     np.testing.assert_allclose(dips["drop_pct"], 0.4, atol=1e-9)
-    runs = F.dip_runs(dips)
+    runs = S.dip_runs(dips)
     assert len(runs) == 1 and runs.iloc[0]["start"] == ds[5] and runs.iloc[0]["end"] == ds[7]
     assert runs.iloc[0]["n_days"] == 3
-    assert len(F.detect_dips(frame, hist, threshold=0.1)) == 4
+    assert len(S.detect_dips(frame, hist, value_col="LSTM", threshold=0.1)) == 4
 
 
 def test_detect_actual_dips_in_window():
     hist = _flat_weekly()
     hist.loc[hist["date"].isin(pd.date_range("2018-07-20", "2018-07-22")), "revenue"] *= 0.5
-    dips = F.detect_actual_dips(hist, threshold=0.2, window=28)
+    dips = S.detect_actual_dips(hist, threshold=0.2, window=28)
     assert dips["date"].tolist() == list(pd.date_range("2018-07-20", "2018-07-22"))
-    runs = F.dip_runs(dips)
+    runs = S.dip_runs(dips)
     assert len(runs) == 1 and runs.iloc[0]["n_days"] == 3 and pd.isna(runs.iloc[0]["cutoff"])
 
 
@@ -396,7 +406,7 @@ def chapter():
     df, cal = make_panel(3, days=120, start="2018-06-01")
     df = df.rename(columns={"category": "shop", "date": "day", "revenue": "sales"})
     cal = cal.rename(columns={"date": "when", "holiday": "is_holiday", "temp_mean": "tavg", "rain_mm": "precip"})
-    return F.run_chapter(df, calendar=cal, id_col="shop", date_col="day", target_col="sales",
+    return C.run_chapter(df, calendar=cal, id_col="shop", date_col="day", target_col="sales",
                          exog_cols=("is_holiday", "tavg", "precip"), weather_cols=("tavg", "precip"),
                          calendar_date_col="when", fast=True)
 
@@ -406,19 +416,22 @@ def test_chapter_runs_with_custom_column_names(chapter, capsys):
     assert list(ch.seasonal.table.columns[:2]) == ["shop", "weekday"]
     assert ch.ablation["inputs"].iloc[-1] == "revenue+seasonal_index+is_holiday+tavg+precip"
     assert ch.ablation.groupby("unique_id").size().eq(5).all()
-    assert list(ch.cv.columns) == ["unique_id", "ds", "cutoff", "horizon", "y", "LSTM", "LSTM_oracle",
-                                   "SeasonalNaive", "SARIMAX"]
+    assert list(ch.cv.columns[:11]) == ["unique_id", "ds", "cutoff", "horizon", "y", "SeasonalNaive", "ETSX", "GBM",
+                                        "LSTM", "LSTM_oracle", "Ensemble"]
+    assert {"Chosen", "Chosen-lo-80", "Chosen-hi-95", "chosen_model"} <= set(ch.cv.columns)
     assert ch.cv["cutoff"].nunique() == 3 and ch.cv["y"].notna().all()
     assert set(ch.metrics["bucket"]) == {"1d", "1-7d", "1-14d"}
     assert ch.metrics[["rmse", "mae", "mase"]].notna().all().all()
     assert set(ch.rmse["span"]) == {"1d", "1w", "1m"}
     assert (ch.epochs["chosen_epoch"] >= 1).all() and len(ch.epochs) == 3
     assert ch.future is not None and ch.future["ds"].min() == pd.Timestamp("2018-09-29")
-    assert {"LSTM-lo-80", "LSTM-hi-95", "Chosen"} <= set(ch.future.columns)
+    assert {"LSTM-lo-80", "LSTM-hi-95", "Chosen", "Chosen-lo-80"} <= set(ch.future.columns)
+    assert (ch.future.filter(like="-lo-") >= 0).all().all()  # sales are never negative
     assert ch.future["Chosen"].notna().all()
     assert {"shop", "day", "forecast", "usual", "drop_pct", "source"} <= set(ch.dips.columns)
     assert {"shop", "start", "end", "n_days", "source"} <= set(ch.dip_runs.columns)
-    assert ch.timings["total"] > 0 and set(ch.chosen["model"]) <= {"LSTM", "SeasonalNaive", "SARIMAX"}
+    assert ch.timings["total"] > 0 and set(ch.chosen["model"]) <= set(F.CANDIDATES)
+    assert ch.alert_scores["unique_id"].iloc[-1] == "전체"
 
 
 def test_chapter_progress_printed():
@@ -426,11 +439,12 @@ def test_chapter_progress_printed():
     import contextlib
     import io
 
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
+    buf, out = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(buf), contextlib.redirect_stdout(out):
         F.input_ablation(F.prepare_series(df, calendar=cal), config=F.ForecastConfig.fast(input_sets=[("revenue",)]))
-    out = buf.getvalue()
-    assert "category 1/2: cat0" in out and "category 2/2: cat1" in out
+    err = buf.getvalue()
+    assert "category 1/2: cat0" in err and "category 2/2: cat1" in err
+    assert out.getvalue() == ""  # progress goes to the console (stderr), never into the page (stdout)
 
 
 def test_figures_and_sentences(chapter):
@@ -439,13 +453,13 @@ def test_figures_and_sentences(chapter):
     ch = chapter
     cat = ch.seasonal.table["shop"].iloc[0]
     figs = [
-        F.plot_seasonal_index(ch.seasonal, cat),
-        F.plot_ablation(ch.ablation),
-        F.plot_learning_curves(ch.history, ch.epochs),
-        F.plot_forecast(ch.holdout, cat, models=("LSTM_1step", "LSTM"), history=ch.series[cat]),
-        F.plot_forecast(ch.future, cat, models=("LSTM",), history=ch.series[cat]),
-        F.plot_skill_heatmap(ch.skill),
-        F.plot_dips(ch.series[cat], ch.future, ch.dips[ch.dips["source"] == "future"], id_col="shop", date_col="day"),
+        FG.plot_seasonal_index(ch.seasonal, cat),
+        FG.plot_ablation(ch.ablation),
+        FG.plot_learning_curves(ch.history, ch.epochs),
+        FG.plot_forecast(ch.holdout, cat, models=("LSTM_1step", "LSTM"), history=ch.series[cat]),
+        FG.plot_forecast(ch.future, cat, models=("Chosen", "LSTM"), history=ch.series[cat]),
+        FG.plot_skill(ch.metrics),
+        FG.plot_dips(ch.series[cat], ch.future, ch.dips[ch.dips["source"] == "future"], id_col="shop", date_col="day"),
     ]
     from helpers.common.figures import missing_glyph_warnings
 
@@ -453,25 +467,27 @@ def test_figures_and_sentences(chapter):
     for f in figs:
         assert missing_glyph_warnings(f) == []  # Korean labels render (no tofu boxes)
         plt.close(f)
-    sentences = [F.sentence_seasonal(ch.seasonal, cat), F.sentence_ablation(ch.ablation),
-                 F.sentence_epochs(ch.epochs), F.sentence_rmse(ch.rmse, cat), F.sentence_weather(ch.rmse),
-                 F.sentence_skill(ch.skill), F.sentence_coverage(ch.coverage), F.sentence_choice(ch.chosen),
-                 F.sentence_dips(ch.dip_runs, id_col="shop")]
+    sentences = [W.describe_seasonal(ch.seasonal, cat), W.describe_ablation(ch.ablation),
+                 W.describe_epochs(ch.epochs, budget=5), W.describe_rmse(ch.rmse, cat), W.describe_weather(ch.rmse),
+                 W.describe_skill(ch.metrics, ch.chosen), W.describe_coverage(ch.coverage, ch.chosen),
+                 W.describe_choice(ch.chosen), W.describe_alerts(ch.alert_scores, 0.2),
+                 W.describe_dips(ch.dip_runs, id_col="shop"), *W.describe_summary(ch)]
     for s in sentences:
-        assert isinstance(s, str) and s.endswith("다.") and "nan" not in s
+        assert isinstance(s, str) and s.endswith(("다.", "요.")) and "nan" not in s and "00:00" not in s
 
 
 def test_chapter_skips_unmodellable_series_and_says_so():
     df, cal = make_panel(2, days=100)
     df.loc[(df["category"] == "cat1") & df["date"].between("2018-05-01", "2018-05-10"), "revenue"] = 0.0
-    cfg = F.ForecastConfig.fast(n_windows=2, lstm=F.LSTMConfig.fast(max_epochs=5), future_days=0)
-    ch = F.run_chapter(df, calendar=cal, config=cfg, verbose=False)
+    cfg = F.ForecastConfig.fast(n_windows=2, lstm=FL.LSTMConfig.fast(max_epochs=5), future_days=0)
+    ch = C.run_chapter(df, calendar=cal, config=cfg, verbose=False)
     assert set(ch.cv["unique_id"]) == {"cat0"}
     assert any("cat1" in n and "not positive" in n for n in ch.notes)
 
 
 def test_backtest_spacing_shrinks_to_fit_a_short_window():
-    from helpers.chapters.demand.compute import ForecastConfig, fit_backtest_to_length
+    from helpers.chapters.demand.backtest import fit_backtest_to_length
+    from helpers.chapters.demand.compute import ForecastConfig
     cfg = ForecastConfig()  # 8 origins, every 7 days, horizon 30
     same, note = fit_backtest_to_length(cfg, 183)
     assert same is cfg and note is None
@@ -483,3 +499,21 @@ def test_backtest_spacing_shrinks_to_fit_a_short_window():
     assert tiny.step_size == 1 and 40 - 1 - tiny.h - 7 >= 21 and tiny.test_days <= tiny.h
     with pytest.raises(ValueError, match="too few"):
         fit_backtest_to_length(cfg, 25)
+
+
+def test_products_keep_chapter6_columns_and_add_model_choice(chapter):
+    prods = C.products(chapter)
+    dips = prods["demand_dips"]
+    assert list(dips.columns) == ["shop", "cutoff", "start", "end", "n_days", "mean_drop_pct", "max_drop_pct",
+                                  "source"]
+    choice = prods["demand_model_choice"]
+    assert list(choice.columns) == ["shop", "chosen_model", "mase_1_7d", "mase_1_30d", "naive_mase_1_7d",
+                                    "naive_mase_1_30d", "horizon_days"]
+    assert set(choice["chosen_model"]) <= set(F.CANDIDATES) and len(choice) == len(chapter.series)
+    m = chapter.metrics.set_index(["unique_id", "model", "bucket"])["mase"]
+    first = choice.iloc[0]
+    assert first["mase_1_7d"] == pytest.approx(m[(first["shop"], first["chosen_model"], "1-7d")], abs=1e-4)
+    fut = prods["forecast_future"]
+    assert (fut.filter(like="-lo-") >= 0).all().all()
+    assert (fut["ds"] == fut["ds"].dt.normalize()).all()
+    assert fut["Chosen"].equals(fut["Chosen"].round(0))  # whole won, no float noise
