@@ -1,8 +1,7 @@
 """No analyst page shows code values, machine formats or technical leftovers (a list kept here).
 
 Two lists: FRAME items come from the site frame and the runner (must always pass); CONTENT items come from a
-chapter's own tables and sentences. Content findings per chapter page are xfail (non-strict) while the chapter
-helpers fix them — the frame test is never xfail.
+chapter's own tables and sentences.
 """
 from __future__ import annotations
 
@@ -72,9 +71,7 @@ def test_index_has_no_code_values(rendered):
     assert not problems
 
 
-@pytest.mark.parametrize("stem", [pytest.param(nb.stem, marks=pytest.mark.xfail(
-    reason="chapter content: the chapter's own tables/sentences are being fixed by its helper (issue 13)",
-    strict=False)) for nb in runner.discover_notebooks()])
+@pytest.mark.parametrize("stem", [nb.stem for nb in runner.discover_notebooks()])
 def test_chapter_page_has_no_code_values(rendered, stem):
     problems = offences(visible_html(rendered.report_dir / "html" / f"{stem}.html"), CONTENT)
     assert not problems, problems

@@ -122,7 +122,7 @@ def _page_meta(book: ProfileBook, n_shards: int, prof: dict, rec: dict, title: s
 def _nav(index_href: str, chapter_href: str, window: str, source: str) -> str:
     """The page header: back to the report's index and chapter 6, and the window the profiles come from."""
     e = html.escape
-    links = [f'<a href="{e(index_href)}">← 보고서 목차</a>'] if index_href else []
+    links = [f'<a href="{e(index_href)}" class="lp-home">← 보고서 목차</a>'] if index_href else []
     if chapter_href:
         links.append(f'<a href="{e(chapter_href)}">6장 신규 서비스</a>')
     about = " · ".join(x for x in (f"분석 기간 {window}" if window else "", f"데이터: {source}" if source else "") if x)
