@@ -1,6 +1,6 @@
 """Full-scale timing of chapter 3's value section (not a test: run it by hand, one core's worth of time).
 
-    .venv/bin/python tests/chapters/grades/bench_value.py [n_customers]   # default 900,000
+    .venv/bin/python tests/chapters/grades/bench_value.py [n_customers [new|existing]]   # 900,000 new
 
 Input: a customer-day table (CLNT_ID, SESS_DT, REVENUE) built from :func:`clv.simulate_population` — every
 customer is born on a day of the window 2018-04-01..2018-09-30 (age 0–182 days), buys on the birth day, on
@@ -25,11 +25,15 @@ from helpers.chapters.grades import compute as g
 START, END = "2018-04-01", "2018-09-30"
 BG = clv.BetaGeoParams(r=0.7, alpha=55.0, a=0.5, b=4.0)
 GG = clv.GammaGammaParams(p=2.3, q=4.5, v=140_000.0)
+#: "existing": near-Poisson buyers (dropout mean 0.3 %, as the sample data's fit) born up to a year before the
+#: window end; only their purchase days inside the window are kept (customers without one drop out).
+EXISTING = clv.BetaGeoParams(r=0.67, alpha=54.0, a=0.1, b=30.0)
 
 
-def customer_days(n_customers: int, seed: int = 7) -> pd.DataFrame:
+def customer_days(n_customers: int, seed: int = 7, scenario: str = "new") -> pd.DataFrame:
     """The customer-day table described in the module docstring."""
-    pop = clv.simulate_population(n_customers, BG, GG, age_days=(0.0, 182.0), horizon_days=0.0, seed=seed)
+    bg, age = (BG, (0.0, 182.0)) if scenario == "new" else (EXISTING, (0.0, 365.0))
+    pop = clv.simulate_population(n_customers, bg, GG, age_days=age, horizon_days=0.0, seed=seed)
     rng = np.random.default_rng(seed + 1)
     end_day = int(np.datetime64(END, "D").astype(np.int64))
     x = pop["frequency"].to_numpy()
@@ -50,7 +54,8 @@ def customer_days(n_customers: int, seed: int = 7) -> pd.DataFrame:
     amount = np.round(rng.gamma(2.3, mean[cust] / 2.3), -2) + 100
     frame = pd.DataFrame({"CLNT_ID": ids[cust], "SESS_DT": day.astype("datetime64[D]").astype("datetime64[us]"),
                           "REVENUE": amount})
-    return (frame.groupby(["CLNT_ID", "SESS_DT"], sort=True, as_index=False)["REVENUE"].sum())
+    frame = frame[frame["SESS_DT"] >= pd.Timestamp(START)]
+    return frame.groupby(["CLNT_ID", "SESS_DT"], sort=True, as_index=False)["REVENUE"].sum()
 
 
 def timed(label: str, func, *args, **kwargs):
@@ -81,6 +86,50 @@ def value_section(tx, graded, holdout, dates, rules):
     return check, forecast
 
 
+def _png(fig) -> None:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+def grading_sections(tx, dates, rules):
+    """Sections 1–6 of notebook 03 (grades, grid, summary, playbook, migration, holdout), figures drawn to PNG."""
+    words.describe_input(tx, dates)
+    graded = g.grade_customers(tx, as_of=END, start_date=START, rules=rules)
+    scores = g.score_distribution(graded, rules=rules)
+    _png(figures.plot_score_distributions(scores))
+    words.describe_scores(scores)
+    grid = g.interest_money_grid(graded, rules=rules)
+    _png(figures.plot_grade_grid(grid, rules=rules))
+    words.describe_grid(grid)
+    summary = g.grade_summary(graded, rules=rules)
+    _png(figures.plot_grade_summary(summary))
+    words.describe_grades(summary), words.describe_points(summary), words.playbook_table(rules=rules)
+    migration = g.grade_migration(tx, as_of_a=dates.migration_from, as_of_b=END, start_date=START, rules=rules)
+    _png(figures.plot_migration(migration))
+    words.describe_migration(migration), words.migration_table(migration)
+    holdout = g.holdout_check(tx, cutoff=dates.holdout_cutoff, horizon_end=END, start_date=START, rules=rules)
+    _png(figures.plot_holdout(holdout))
+    words.describe_holdout(holdout)
+    return graded, migration, holdout
+
+
+def save_products(graded, migration, holdout, check, forecast, folder):
+    """The chapter's seven products as the notebook saves them (CSV + Parquet)."""
+    from helpers.report import present
+
+    value = g.customer_value_forecast(graded, forecast)
+    products = {"customer_grades": graded, "grade_migration": migration.customers,
+                "grade_migration_matrix": migration.matrix.reset_index(), "grade_holdout_check": holdout.by_grade,
+                "customer_value_forecast": value, "customer_upgrade_candidates": g.upgrade_candidates(value),
+                "value_forecast_check": g.value_forecast_check(check)}
+    for name, frame in products.items():
+        present.save_product(frame, name, folder)
+
+
 def _reuse(check) -> dict:
     """The variant chosen for the holdout forecast, when this version of forecast_value can take it."""
     import inspect
@@ -88,11 +137,11 @@ def _reuse(check) -> dict:
     return {"variant": check.forecast} if "variant" in inspect.signature(g.forecast_value).parameters else {}
 
 
-def main(n_customers: int) -> None:
+def main(n_customers: int, scenario: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    tx = timed("build customer-day table", customer_days, n_customers)
+    tx = timed("build customer-day table", customer_days, n_customers, scenario=scenario)
     print(f"rows {len(tx):,}  customers {tx['CLNT_ID'].nunique():,}", flush=True)
     dates = g.chapter_dates(END)
     rules = g.resolve_rules(None)
@@ -105,7 +154,14 @@ def main(n_customers: int) -> None:
                      start_date=START, **_reuse(check))
     print(forecast.origin, forecast.spend_model, forecast.model.bgnbd, forecast.model.bgnbd_rows, flush=True)
     timed("value section (7-8) end to end", value_section, tx, graded, holdout, dates, rules)
+    graded, migration, holdout = timed("grading sections (1-6)", grading_sections, tx, dates, rules)
+    check, forecast = timed("value section (7-8) again", value_section, tx, graded, holdout, dates, rules)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        timed("save the 7 products (CSV+Parquet)", save_products, graded, migration, holdout, check, forecast,
+              folder)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 900_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 900_000, sys.argv[2] if len(sys.argv) > 2 else "new")
