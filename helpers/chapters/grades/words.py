@@ -169,6 +169,11 @@ _CLOCKS = {"first_purchase": "첫 구매일부터", "window_start": "분석 시�
 _SPEND_MODELS = {"gamma_gamma": "고객별 1회 구매액(감마-감마)", "mean": "전체 평균 1회 구매액"}
 
 
+def _seconds(seconds: float) -> str:
+    """A fit time: "0.1초 미만" below a tenth of a second (not "0.0초"), else one decimal."""
+    return "0.1초 미만" if seconds < 0.05 else f"{seconds:.1f}초"
+
+
 def value_model_table(forecast: ValueForecast) -> pd.DataFrame:
     """The fitted parameters and choices in words: PARAMETER, ESTIMATE, MEANING (all text)."""
     if not isinstance(forecast, ValueForecast):
@@ -188,7 +193,7 @@ def value_model_table(forecast: ValueForecast) -> pd.DataFrame:
          "재구매 횟수와 1회 평균 구매액의 상관: 0에 가까울수록 감마-감마의 독립 가정에 맞습니다"),
         ("고객 시계", _CLOCKS.get(forecast.origin, forecast.origin), "구매 횟수·최근성·기간을 세기 시작하는 날"),
         ("구매액 모형", _SPEND_MODELS.get(forecast.spend_model, forecast.spend_model), "예상 구매액 = 예상 구매일 수 × 이 금액"),
-        ("적합 시간", f"{model.fit_seconds:.1f}초", f"고객 {format_count(model.n_customers)}명"),
+        ("적합 시간", _seconds(model.fit_seconds), f"고객 {format_count(model.n_customers)}명"),
     ]
     return pd.DataFrame(rows, columns=["PARAMETER", "ESTIMATE", "MEANING"])
 
@@ -227,7 +232,9 @@ def describe_value_model(forecast: ValueForecast) -> str:
              "커서 독립 가정이 약하므로 예상 구매액을 보수적으로 읽어야 합니다")
     chosen = _variant_words(forecast)
     return (f"{chosen}. 재구매 횟수와 1회 평균 구매액의 상관은 {_signed(corr)}로 {check}. "
-            f"고객 {format_count(forecast.model.n_customers)}명 적합에 {forecast.model.fit_seconds:.1f}초가 걸렸습니다.")
+            f"고객 {format_count(forecast.model.n_customers)}명 적합"
+            + ("은 0.1초 안에 끝났습니다." if forecast.model.fit_seconds < 0.05 else
+               f"에 {forecast.model.fit_seconds:.1f}초가 걸렸습니다."))
 
 
 def describe_value_by_grade(by_grade: pd.DataFrame, horizon_days: int) -> str:

@@ -72,3 +72,8 @@ def test_value_model_sentence_says_where_the_variant_was_chosen():
                               variant=check.forecast)
     sentence = words.describe_value_model(reused)
     assert sentence.startswith("2018-07-31까지의 데이터 안에서") and "그대로 썼습니다" in sentence
+    assert ("적합은 0.1초 안에 끝났습니다" in sentence) == (reused.model.fit_seconds < 0.05)
+
+
+def test_fit_time_never_reads_zero_seconds():
+    assert words._seconds(0.01) == "0.1초 미만" and words._seconds(0.05) == "0.1초" and words._seconds(12.34) == "12.3초"
