@@ -21,7 +21,7 @@ grades' N_DAYS). The first purchase day is not a repeat purchase: frequency coun
 
 Public API
 ----------
-rfm_summary, bgnbd_log_likelihood, gamma_gamma_log_likelihood, fit_bgnbd, fit_gamma_gamma,
+rfm_summary, rfm_summaries, bgnbd_log_likelihood, gamma_gamma_log_likelihood, fit_bgnbd, fit_gamma_gamma,
 fit_value_model -> ValueModel, predict_value, expected_purchases, probability_alive, expected_spend,
 simulate_population (planted-truth data for tests and the scale benchmark)
 """
@@ -39,6 +39,7 @@ from helpers.common.checks import require_columns
 from helpers.common.dates import parse_date
 
 __all__ = ["RFM_COLUMNS", "PREDICTION_COLUMNS", "BetaGeoParams", "GammaGammaParams", "ValueModel", "rfm_summary",
+           "rfm_summaries",
            "bgnbd_log_likelihood", "gamma_gamma_log_likelihood", "fit_bgnbd", "fit_gamma_gamma", "fit_value_model",
            "expected_purchases", "probability_alive", "expected_spend", "predict_value", "simulate_population"]
 
@@ -144,28 +145,37 @@ def rfm_summary(
         A missing column, no rows, missing/unreadable dates, rows after ``observation_end`` or before
         ``start_date``, missing/negative amounts.
     """
+    return rfm_summaries(transactions, observation_end=observation_end, start_date=start_date,
+                         origins=(origin,), customer_col=customer_col, date_col=date_col,
+                         amount_col=amount_col)[origin]
+
+
+def rfm_summaries(transactions: pd.DataFrame, *, observation_end: Any, start_date: Any = None,
+                  origins: tuple[str, ...] = ("first_purchase", "window_start"), customer_col: str = "CLNT_ID",
+                  date_col: str = "SESS_DT", amount_col: str = "REVENUE") -> dict[str, pd.DataFrame]:
+    """:func:`rfm_summary` for several clocks at once: {origin: summary}, one validation and one daily sum."""
     require_columns(transactions, (customer_col, date_col, amount_col), "transactions",
                     hint="name yours with customer_col=, date_col=, amount_col=")
     if len(transactions) == 0:
         raise ValueError("transactions has no rows: nothing to summarise; check the date range")
     if transactions[customer_col].isna().any():
         raise ValueError(f"{customer_col} is missing in {int(transactions[customer_col].isna().sum()):,} row(s)")
-    if origin not in ("first_purchase", "window_start"):
-        raise ValueError(f"origin={origin!r} must be 'first_purchase' or 'window_start'")
-    if origin == "window_start" and start_date is None:
-        raise ValueError("origin='window_start' needs start_date (the day the data begin)")
+    for origin in origins:
+        if origin not in ("first_purchase", "window_start"):
+            raise ValueError(f"origin={origin!r} must be 'first_purchase' or 'window_start'")
+        if origin == "window_start" and start_date is None:
+            raise ValueError("origin='window_start' needs start_date (the day the data begin)")
     days, end_day, start_day = _checked_days(transactions[date_col], date_col, observation_end, start_date)
     codes, uniques = pd.factorize(transactions[customer_col], sort=True)
-    window_start = start_day if origin == "window_start" else None
-    return _summarise(codes, uniques, days, _amounts(transactions[amount_col], amount_col), end_day,
-                      customer_col, window_start)
-
-
-def _summarise(codes: np.ndarray, uniques: Any, days: np.ndarray, amount: np.ndarray, end_day: int,
-               customer_col: str, window_start: int | None) -> pd.DataFrame:
-    """The rfm columns from validated arrays (customer codes, day numbers, amounts)."""
-    daily = (pd.DataFrame({"c": codes, "d": days, "a": amount})
+    daily = (pd.DataFrame({"c": codes, "d": days, "a": _amounts(transactions[amount_col], amount_col)})
              .groupby(["c", "d"], sort=True)["a"].sum().reset_index())
+    return {origin: _summarise(daily, uniques, end_day, customer_col,
+                               start_day if origin == "window_start" else None) for origin in origins}
+
+
+def _summarise(daily: pd.DataFrame, uniques: Any, end_day: int, customer_col: str,
+               window_start: int | None) -> pd.DataFrame:
+    """The rfm columns from the validated purchase days (columns c = customer code, d = day number, a = amount)."""
     c, d, a = daily["c"].to_numpy(), daily["d"].to_numpy(), daily["a"].to_numpy(float)
     starts = np.r_[0, np.flatnonzero(c[1:] != c[:-1]) + 1]
     ends = np.r_[starts[1:], len(c)] - 1
@@ -246,40 +256,6 @@ def bgnbd_log_likelihood(params: BetaGeoParams, frequency: Any, recency: Any, T:
     return ll
 
 
-def _bgnbd_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
-                     w: np.ndarray, truncated: bool = False) -> tuple[float, np.ndarray]:
-    """Weighted mean negative log-likelihood and its gradient with respect to the log-parameters."""
-    r, alpha, a, b = np.exp(log_params)
-    head, alive, died = _bgnbd_terms(BetaGeoParams(r, alpha, a, b), x, t_x, big_t)
-    tail = np.logaddexp(alive, died)
-    p_alive = np.exp(alive - tail)  # share of the likelihood from "still alive at T"
-    p_died = 1.0 - p_alive
-    repeat = x > 0
-    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + x)
-    d_alive_a = psi_ab - psi_abx
-    d_died_a = special.digamma(a + 1) - special.digamma(a) + psi_ab - psi_abx
-    d_alive_b = special.digamma(b + x) - psi_abx - special.digamma(b) + psi_ab
-    d_died_b = np.zeros_like(x)
-    d_died_b[repeat] = special.digamma(b + x[repeat] - 1) - psi_abx[repeat] - special.digamma(b) + psi_ab
-    log_at = np.log(alpha + big_t)
-    log_atx = np.log(alpha + t_x)
-    grads = np.stack([
-        r * (special.digamma(r + x) - special.digamma(r) + np.log(alpha) - p_alive * log_at - p_died * log_atx),
-        alpha * (r / alpha - (r + x) * (p_alive / (alpha + big_t) + p_died / (alpha + t_x))),
-        a * (p_alive * d_alive_a + p_died * d_died_a),
-        b * (p_alive * d_alive_b + p_died * d_died_b),
-    ])
-    ll = head + tail
-    if truncated:  # − log P(X(T) ≥ 1), P(X(T) = 0) = exp(u), u = r (log α − log(α+T))
-        u = r * (np.log(alpha) - np.log(alpha + big_t))
-        ll = ll - np.log(-np.expm1(u))
-        odds = 1.0 / np.expm1(-u)  # exp(u) / (1 − exp(u))
-        grads[0] += r * odds * (np.log(alpha) - np.log(alpha + big_t))
-        grads[1] += alpha * odds * r * (1.0 / alpha - 1.0 / (alpha + big_t))
-    total = w.sum()
-    return -float(np.dot(w, ll)) / total, -(grads @ w) / total
-
-
 def gamma_gamma_log_likelihood(params: GammaGammaParams, frequency: Any, monetary_value: Any) -> np.ndarray:
     """Per-customer Gamma–Gamma log-likelihood of the mean repeat spend (FHL 2005 "RFM and CLV", eq. 1).
 
@@ -291,15 +267,134 @@ def gamma_gamma_log_likelihood(params: GammaGammaParams, frequency: Any, monetar
             + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(x * m + v))
 
 
-def _gamma_gamma_objective(log_params: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[float, np.ndarray]:
-    p, q, v = np.exp(log_params)
-    ll = gamma_gamma_log_likelihood(GammaGammaParams(p, q, v), x, m)
-    psi_pxq = special.digamma(p * x + q)
-    log_xmv = np.log(x * m + v)
+@dataclass(frozen=True)
+class _Rows:
+    """Distinct (x, t_x, T) rows with their counts, and each column's distinct values with the map back.
+
+    The objectives evaluate every special function (gammaln, betaln, digamma) once per distinct frequency and
+    every logarithm once per distinct recency or age, then gather: the same numbers as evaluating them row by
+    row, in a fraction of the time (a day-level shop has a few hundred distinct values per column).
+    """
+
+    x: np.ndarray
+    t_x: np.ndarray
+    big_t: np.ndarray
+    w: np.ndarray
+    ux: np.ndarray
+    ix: np.ndarray
+    ut: np.ndarray
+    it: np.ndarray
+    uT: np.ndarray
+    iT: np.ndarray
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return uniques, inverse.reshape(-1)
+
+
+def _unique_rows(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct rows of (x, t_x, T) in lexicographic order, their counts and each row's position among them.
+
+    Whole-day values (the rfm summary's) are packed into one int64 key, which sorts like the rows; other
+    values fall back to ``np.unique(axis=0)``. Both give the same rows in the same order.
+    """
+    cols = (x, t_x, big_t)
+    whole = all(np.array_equal(c, np.floor(c)) for c in cols)
+    spans = [int(c.max()) + 1 if len(c) else 1 for c in cols]
+    if whole and float(spans[0]) * spans[1] * spans[2] < 2.0 ** 62:
+        key = (x.astype(np.int64) * spans[1] + t_x.astype(np.int64)) * spans[2] + big_t.astype(np.int64)
+        keys, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        rows = np.column_stack([keys // (spans[1] * spans[2]), keys // spans[2] % spans[1], keys % spans[2]])
+        return rows.astype(float), counts, inverse.reshape(-1)
+    rows, inverse, counts = np.unique(np.column_stack(cols), axis=0, return_inverse=True, return_counts=True)
+    return rows, counts, inverse.reshape(-1)
+
+
+def _compress(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> _Rows:
+    rows, counts, _ = _unique_rows(x, t_x, big_t)
+    x, t_x, big_t = rows[:, 0], rows[:, 1], rows[:, 2]
+    return _Rows(x, t_x, big_t, counts.astype(float), *_distinct(x), *_distinct(t_x), *_distinct(big_t))
+
+
+def _bgnbd_row_terms(r: float, alpha: float, a: float, b: float, rows: _Rows):
+    """head, alive, died of :func:`_bgnbd_terms` and the two logarithms, per distinct value then gathered."""
+    ux, ix, x = rows.ux, rows.ix, rows.x
+    log_at = np.log(alpha + rows.uT)[rows.iT]
+    log_atx = np.log(alpha + rows.ut)[rows.it]
+    head = (special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha))[ix]
+    alive = (special.betaln(a, b + ux) - special.betaln(a, b))[ix] - (r + x) * log_at
+    with np.errstate(invalid="ignore", divide="ignore"):
+        died_x = special.betaln(a + 1, b + ux - 1) - special.betaln(a, b)
+    died = np.where(x > 0, died_x[ix] - (r + x) * log_atx, -np.inf)
+    return head, alive, died, log_at, log_atx
+
+
+def _bgnbd_objective(log_params: np.ndarray, rows: _Rows, truncated: bool = False) -> tuple[float, np.ndarray]:
+    """Weighted mean negative log-likelihood and its gradient with respect to the log-parameters."""
+    r, alpha, a, b = np.exp(log_params)
+    ux, ix, x, big_t, t_x = rows.ux, rows.ix, rows.x, rows.big_t, rows.t_x
+    head, alive, died, log_at, log_atx = _bgnbd_row_terms(r, alpha, a, b, rows)
+    tail = np.logaddexp(alive, died)
+    p_alive = np.exp(alive - tail)  # share of the likelihood from "still alive at T"
+    p_died = 1.0 - p_alive
+    psi_ab, psi_abx = special.digamma(a + b), special.digamma(a + b + ux)
+    d_alive_a = (psi_ab - psi_abx)[ix]
+    d_died_a = (special.digamma(a + 1) - special.digamma(a) + psi_ab - psi_abx)[ix]
+    d_alive_b = (special.digamma(b + ux) - psi_abx - special.digamma(b) + psi_ab)[ix]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_died_b_x = special.digamma(b + ux - 1) - psi_abx - special.digamma(b) + psi_ab
+    d_died_b = np.where(x > 0, d_died_b_x[ix], 0.0)
     grads = np.stack([
-        p * x * (psi_pxq - special.digamma(p * x) + np.log(m) + np.log(x) - log_xmv),
-        q * (psi_pxq - special.digamma(q) + np.log(v) - log_xmv),
-        v * (q / v - (p * x + q) / (x * m + v)),
+        r * ((special.digamma(r + ux) - special.digamma(r) + np.log(alpha))[ix] - p_alive * log_at
+             - p_died * log_atx),
+        alpha * (r / alpha - (r + x) * (p_alive / (alpha + big_t) + p_died / (alpha + t_x))),
+        a * (p_alive * d_alive_a + p_died * d_died_a),
+        b * (p_alive * d_alive_b + p_died * d_died_b),
+    ])
+    ll = head + tail
+    if truncated:  # − log P(X(T) ≥ 1), P(X(T) = 0) = exp(u), u = r (log α − log(α+T))
+        u_t = r * (np.log(alpha) - np.log(alpha + rows.uT))
+        ll = ll - np.log(-np.expm1(u_t))[rows.iT]
+        odds = (1.0 / np.expm1(-u_t))[rows.iT]  # exp(u) / (1 − exp(u))
+        grads[0] += r * odds * (np.log(alpha) - log_at)
+        grads[1] += alpha * odds * r * (1.0 / alpha - 1.0 / (alpha + big_t))
+    total = rows.w.sum()
+    return -float(np.dot(rows.w, ll)) / total, -(grads @ rows.w) / total
+
+
+@dataclass(frozen=True)
+class _Buyers:
+    """Repeat buyers' (x, m) with the terms that do not depend on the parameters, computed once per fit."""
+
+    x: np.ndarray
+    m: np.ndarray
+    xm: np.ndarray
+    log_m: np.ndarray
+    log_x: np.ndarray
+    ux: np.ndarray
+    ix: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, m: np.ndarray) -> _Buyers:
+        ux, ix = _distinct(x)
+        return cls(x, m, x * m, np.log(m), np.log(ux)[ix], ux, ix)
+
+
+def _gamma_gamma_objective(log_params: np.ndarray, buyers: _Buyers) -> tuple[float, np.ndarray]:
+    """Mean negative Gamma–Gamma log-likelihood and its gradient; special functions once per distinct x."""
+    p, q, v = np.exp(log_params)
+    ux, ix, x = buyers.ux, buyers.ix, buyers.x
+    px = p * x
+    log_xmv = np.log(buyers.xm + v)
+    pux = p * ux
+    ll = ((special.gammaln(pux + q) - special.gammaln(pux) - special.gammaln(q) + q * np.log(v))[ix]
+          + (px - 1) * buyers.log_m + px * buyers.log_x - (px + q) * log_xmv)
+    psi_pxq = special.digamma(pux + q)
+    grads = np.stack([
+        px * ((psi_pxq - special.digamma(pux))[ix] + buyers.log_m + buyers.log_x - log_xmv),
+        q * ((psi_pxq - special.digamma(q) + np.log(v))[ix] - log_xmv),
+        v * (q / v - (px + q) / (buyers.xm + v)),
     ])
     return -float(ll.mean()), -grads.mean(axis=1)
 
@@ -350,13 +445,11 @@ def fit_bgnbd(summary: pd.DataFrame, *, left_truncated: bool = False) -> tuple[B
                          "use a longer window")
     if (t_x > big_t).any():
         raise ValueError("summary has recency > T; pass the output of rfm_summary")
-    rows, weights = np.unique(np.column_stack([x, t_x, big_t]), axis=0, return_counts=True)
+    rows = _compress(x, t_x, big_t)
     alpha0 = max(float(big_t.mean()), 1.0) / max(float(x.mean()), 0.1)
     start = np.log([1.0, alpha0, 1.0, 1.0])
-    log_params, converged, loglik = _minimise(
-        _bgnbd_objective, start, (rows[:, 0], rows[:, 1], rows[:, 2], weights.astype(float), left_truncated),
-        "BG/NBD")
-    return BetaGeoParams(*np.exp(log_params).tolist()), converged, loglik, len(rows)
+    log_params, converged, loglik = _minimise(_bgnbd_objective, start, (rows, left_truncated), "BG/NBD")
+    return BetaGeoParams(*np.exp(log_params).tolist()), converged, loglik, len(rows.x)
 
 
 def fit_gamma_gamma(summary: pd.DataFrame) -> tuple[GammaGammaParams, bool, float, int]:
@@ -375,7 +468,7 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> tuple[GammaGammaParams, bool, floa
         raise ValueError("fewer than two customers with a paid repeat purchase: the spend model cannot be fitted")
     x, m = x[keep], m[keep]
     start = np.log([1.0, 2.0, float(m.mean())])
-    log_params, converged, loglik = _minimise(_gamma_gamma_objective, start, (x, m), "Gamma-Gamma")
+    log_params, converged, loglik = _minimise(_gamma_gamma_objective, start, (_Buyers.of(x, m),), "Gamma-Gamma")
     return GammaGammaParams(*np.exp(log_params).tolist()), converged, loglik, int(keep.sum())
 
 
@@ -521,9 +614,11 @@ def predict_value(model: ValueModel, summary: pd.DataFrame, *, horizon_days: flo
     """
     require_columns(summary, (customer_col, *RFM_COLUMNS), "summary", hint="pass the output of rfm_summary")
     x, t_x, big_t, m = _rfm_arrays(summary, RFM_COLUMNS)
-    purchases = expected_purchases(model.bgnbd, x, t_x, big_t, horizon_days)
     if spend not in ("gamma_gamma", "mean"):
         raise ValueError(f"spend={spend!r} must be 'gamma_gamma' or 'mean'")
+    rows, _, inverse = _unique_rows(x, t_x, big_t)  # same numbers as per customer, once per distinct row
+    purchases = expected_purchases(model.bgnbd, rows[:, 0], rows[:, 1], rows[:, 2], horizon_days)[inverse]
+    alive = probability_alive(model.bgnbd, rows[:, 0], rows[:, 1], rows[:, 2])[inverse]
     per_purchase = expected_spend(model.gamma_gamma, x, m, fallback_spend=model.fallback_spend)
     if spend == "mean":
         gg = model.gamma_gamma
@@ -532,7 +627,7 @@ def predict_value(model: ValueModel, summary: pd.DataFrame, *, horizon_days: flo
         customer_col: summary[customer_col].to_numpy(),
         "PRED_PURCHASES": purchases,
         "PRED_SPEND": purchases * per_purchase,
-        "P_ALIVE": probability_alive(model.bgnbd, x, t_x, big_t),
+        "P_ALIVE": alive,
         "SPEND_PER_PURCHASE": per_purchase,
     })
 

@@ -73,6 +73,7 @@ __all__ = [
     "top_share_capture",
     "FORECAST_COLUMNS",
     "VALUE_METHODS",
+    "VALIDATION_CUSTOMERS",
     "ValueForecast",
     "forecast_value",
     "ValueCheck",
@@ -862,6 +863,9 @@ FORECAST_COLUMNS: tuple[str, ...] = ("GRADE", "PRED_PURCHASES", "PRED_SPEND", "P
 VALUE_METHODS: tuple[str, ...] = ("forecast", "grades", "past_spend")
 _ORIGINS = ("first_purchase", "window_start")
 _SPEND_MODELS = ("gamma_gamma", "mean")
+#: Default cap on the customers the variant choice of :func:`forecast_value` fits and ranks (a random subset
+#: from a fixed seed beyond it; the Spearman of a variant moves by about 1/sqrt(n) ≈ 0.002 at this size).
+VALIDATION_CUSTOMERS = 200_000
 
 
 @dataclass(frozen=True)
@@ -881,9 +885,13 @@ class ValueForecast:
         "gamma_gamma" (each customer's conditional spend per purchase) or "mean" (population mean).
     validation : DataFrame
         origin, spend_model, n_customers, spearman: each variant's rank correlation with spend in the last
-        ``validation_days`` of the history, fitted on the days before (empty when not chosen by data).
+        ``validation_days`` of the history, fitted on the days before (empty when not chosen by data);
+        n_customers is the number ranked (at most ``validation_customers``).
     observation_end : Timestamp
     horizon_days : int
+    chosen_at : Timestamp or None
+        End of the history whose last days chose the variant: ``observation_end`` when this forecast chose it,
+        the other forecast's when it was reused (``variant=``), None when not chosen by data.
     """
 
     customers: pd.DataFrame
@@ -893,37 +901,48 @@ class ValueForecast:
     validation: pd.DataFrame
     observation_end: pd.Timestamp
     horizon_days: int
+    chosen_at: pd.Timestamp | None = None
 
 
-def _fit_predict(transactions: pd.DataFrame, *, end: pd.Timestamp, horizon_days: int, start_date: Any,
-                 origin: str, cols: dict, spend_models: tuple[str, ...]) -> tuple[dict[str, pd.DataFrame], Any]:
-    """Fit on ``transactions`` up to ``end``; rounded predictions per spend model (see clv.predict_value)."""
-    summary = clv.rfm_summary(transactions, observation_end=end, start_date=start_date, origin=origin, **cols)
-    model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
+def _predict(summary: pd.DataFrame, model: Any, *, horizon_days: int, customer_col: str,
+             spend_models: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Rounded predictions per spend model (see clv.predict_value)."""
     preds = {}
     for spend in spend_models:
-        pred = clv.predict_value(model, summary, horizon_days=horizon_days, customer_col=cols["customer_col"],
-                                 spend=spend)
+        pred = clv.predict_value(model, summary, horizon_days=horizon_days, customer_col=customer_col, spend=spend)
         preds[spend] = pred.assign(PRED_PURCHASES=pred["PRED_PURCHASES"].round(3),
                                    PRED_SPEND=pred["PRED_SPEND"].round(0), P_ALIVE=pred["P_ALIVE"].round(3))
-    return preds, model
+    return preds
+
+
+def _choice_sample(n: int, size: int | None) -> np.ndarray | None:
+    """Positions of at most ``size`` of ``n`` customers, drawn without replacement from a fixed seed (0) and
+    kept in id order; None when all are used."""
+    if size is None or n <= size:
+        return None
+    return np.sort(np.random.default_rng(0).choice(n, size=size, replace=False))
 
 
 def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.Timestamp, validation_days: int,
-                    cols: dict) -> tuple[tuple[str, str], pd.DataFrame]:
+                    cols: dict, sample_size: int | None) -> tuple[tuple[str, str], pd.DataFrame]:
     """The (origin, spend model) whose forecast from ``end − validation_days`` best ranks spend in the last days.
 
-    Ties go to the earlier variant in the order (first_purchase, window_start) × (gamma_gamma, mean): the
-    classic model unless the data say otherwise.
+    Both clocks are summarised on every customer; the fits and the ranking use at most ``sample_size`` of them
+    (the same customers for every variant, see :func:`_choice_sample`). Ties go to the earlier variant in the
+    order (first_purchase, window_start) × (gamma_gamma, mean): the classic model unless the data say otherwise.
     """
     inner_end = end - pd.Timedelta(days=validation_days)
     dates = pd.to_datetime(transactions[cols["date_col"]]).dt.normalize()
     early, late = transactions[dates <= inner_end], transactions[dates > inner_end]
     actual = late.groupby(cols["customer_col"])[cols["amount_col"]].sum()
+    summaries = clv.rfm_summaries(early, observation_end=inner_end, start_date=start, origins=_ORIGINS, **cols)
     rows = []
-    for origin in _ORIGINS:
-        preds, _ = _fit_predict(early, end=inner_end, horizon_days=validation_days, start_date=start,
-                                origin=origin, cols=cols, spend_models=_SPEND_MODELS)
+    for origin, summary in summaries.items():
+        picked = _choice_sample(len(summary), sample_size)
+        summary = summary if picked is None else summary.iloc[picked].reset_index(drop=True)
+        model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
+        preds = _predict(summary, model, horizon_days=validation_days, customer_col=cols["customer_col"],
+                         spend_models=_SPEND_MODELS)
         for spend, pred in preds.items():
             later = actual.reindex(pred[cols["customer_col"]]).fillna(0.0).to_numpy(float)
             rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred),
@@ -933,11 +952,18 @@ def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.
     return (table.loc[best, "origin"], table.loc[best, "spend_model"]), table
 
 
-def _check_forecast_args(horizon_days: Any, origin: Any) -> None:
+def _check_forecast_args(horizon_days: Any, origin: Any, variant: Any, sample_size: Any) -> None:
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, (int, np.integer)) or horizon_days < 1:
         raise ValueError(f"horizon_days={horizon_days!r} must be a whole number of days >= 1")
     if origin not in ("auto", *_ORIGINS):
         raise ValueError(f"origin={origin!r} must be one of {['auto', *_ORIGINS]}")
+    if variant is not None and not isinstance(variant, ValueForecast):
+        raise TypeError("variant must be a ValueForecast (e.g. value_check(...).forecast) or None")
+    if variant is not None and origin != "auto":
+        raise ValueError(f"give origin={origin!r} or variant=, not both: variant brings its own clock")
+    if sample_size is not None and (isinstance(sample_size, bool) or not isinstance(sample_size, (int, np.integer))
+                                    or sample_size < 100):
+        raise ValueError(f"validation_customers={sample_size!r} must be a whole number >= 100 or None (all)")
 
 
 def forecast_value(
@@ -948,6 +974,8 @@ def forecast_value(
     start_date: Any = None,
     origin: str = "auto",
     validation_days: int | None = None,
+    validation_customers: int | None = VALIDATION_CUSTOMERS,
+    variant: ValueForecast | None = None,
     customer_col: str = "CLNT_ID",
     date_col: str = "SESS_DT",
     amount_col: str = "REVENUE",
@@ -976,6 +1004,12 @@ def forecast_value(
         "first_purchase" clock with Gamma–Gamma spend, as when ``origin`` is given.
     validation_days : int, optional
         Length of that validation slice; default ``horizon_days``, at most a third of the history.
+    validation_customers : int or None
+        The choice fits and ranks at most this many customers (default :data:`VALIDATION_CUSTOMERS`), drawn
+        without replacement from a fixed seed; None = all. The final fit always uses every customer.
+    variant : ValueForecast, optional
+        Reuse the clock and spend model another forecast chose (e.g. the holdout's, ``check.forecast``)
+        instead of choosing again; its ``validation`` and ``chosen_at`` are carried over.
     customer_col, date_col, amount_col : str
         Column names (as in :func:`grade_customers`).
 
@@ -986,24 +1020,30 @@ def forecast_value(
     Raises
     ------
     ValueError
-        Bad horizon/origin, rows after ``observation_end`` or before ``start_date``, no repeat purchases.
+        Bad horizon/origin/sample size, rows after ``observation_end`` or before ``start_date``, no repeat
+        purchases. TypeError: ``variant`` is not a ValueForecast.
     """
-    _check_forecast_args(horizon_days, origin)
+    _check_forecast_args(horizon_days, origin, variant, validation_customers)
     end = parse_date(observation_end, "observation_end")
     start = None if start_date is None else parse_date(start_date, "start_date")
     cols = {"customer_col": customer_col, "date_col": date_col, "amount_col": amount_col}
     validation = pd.DataFrame(columns=["origin", "spend_model", "n_customers", "spearman"])
-    spend = "gamma_gamma"
-    if origin == "auto" and start is None:
+    spend, chosen_at = "gamma_gamma", None
+    if variant is not None:
+        origin, spend, validation, chosen_at = variant.origin, variant.spend_model, variant.validation, variant.chosen_at
+    elif origin == "auto" and start is None:
         origin = "first_purchase"
     elif origin == "auto":
         days = min(int(validation_days or horizon_days), max(1, (end - start).days // 3))
         (origin, spend), validation = _choose_variant(transactions, end=end, start=start, validation_days=days,
-                                                      cols=cols)
-    preds, model = _fit_predict(transactions, end=end, horizon_days=int(horizon_days), start_date=start,
-                                origin=origin, cols=cols, spend_models=(spend,))
-    customers = preds[spend][[customer_col, "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE"]]
-    return ValueForecast(customers, model, origin, spend, validation, end, int(horizon_days))
+                                                      cols=cols, sample_size=validation_customers)
+        chosen_at = end
+    summary = clv.rfm_summary(transactions, observation_end=end, start_date=start, origin=origin, **cols)
+    model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
+    pred = _predict(summary, model, horizon_days=int(horizon_days), customer_col=customer_col,
+                    spend_models=(spend,))[spend]
+    customers = pred[[customer_col, "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE"]]
+    return ValueForecast(customers, model, origin, spend, validation, end, int(horizon_days), chosen_at)
 
 
 def top_share_capture(score: np.ndarray, actual: np.ndarray, share: float = 0.1) -> float:

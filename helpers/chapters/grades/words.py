@@ -169,6 +169,11 @@ _CLOCKS = {"first_purchase": "첫 구매일부터", "window_start": "분석 시�
 _SPEND_MODELS = {"gamma_gamma": "고객별 1회 구매액(감마-감마)", "mean": "전체 평균 1회 구매액"}
 
 
+def _seconds(seconds: float) -> str:
+    """A fit time: "0.1초 미만" below a tenth of a second (not "0.0초"), else one decimal."""
+    return "0.1초 미만" if seconds < 0.05 else f"{seconds:.1f}초"
+
+
 def value_model_table(forecast: ValueForecast) -> pd.DataFrame:
     """The fitted parameters and choices in words: PARAMETER, ESTIMATE, MEANING (all text)."""
     if not isinstance(forecast, ValueForecast):
@@ -188,7 +193,7 @@ def value_model_table(forecast: ValueForecast) -> pd.DataFrame:
          "재구매 횟수와 1회 평균 구매액의 상관: 0에 가까울수록 감마-감마의 독립 가정에 맞습니다"),
         ("고객 시계", _CLOCKS.get(forecast.origin, forecast.origin), "구매 횟수·최근성·기간을 세기 시작하는 날"),
         ("구매액 모형", _SPEND_MODELS.get(forecast.spend_model, forecast.spend_model), "예상 구매액 = 예상 구매일 수 × 이 금액"),
-        ("적합 시간", f"{model.fit_seconds:.1f}초", f"고객 {format_count(model.n_customers)}명"),
+        ("적합 시간", _seconds(model.fit_seconds), f"고객 {format_count(model.n_customers)}명"),
     ]
     return pd.DataFrame(rows, columns=["PARAMETER", "ESTIMATE", "MEANING"])
 
@@ -206,6 +211,18 @@ def describe_value_check(check: ValueCheck) -> str:
             f"예측 상위 10% 고객이 이후 구매액의 {format_pct(f_cap)}를 차지합니다(등급 기준 {format_pct(g_cap)}).")
 
 
+def _variant_words(forecast: ValueForecast) -> str:
+    """Which clock and spend model, and where they were chosen (this history's last days or an earlier one's)."""
+    clock, spend = _CLOCKS[forecast.origin], _SPEND_MODELS[forecast.spend_model]
+    if not len(forecast.validation):
+        return f"고객 시계는 '{clock}'입니다"
+    chosen_at = forecast.chosen_at
+    if chosen_at is None or chosen_at == forecast.observation_end:
+        return f"보유 기간의 마지막 구간으로 검증해 고객 시계는 '{clock}', 구매액은 '{spend}'을 골랐습니다"
+    return (f"{format_date(chosen_at)}까지의 데이터 안에서 마지막 구간으로 검증해 고른 고객 시계 '{clock}'와 "
+            f"구매액 '{spend}'을 그대로 썼습니다")
+
+
 def describe_value_model(forecast: ValueForecast) -> str:
     """Which variant the time-ordered validation chose, and whether the independence assumption holds."""
     if not isinstance(forecast, ValueForecast):
@@ -213,11 +230,11 @@ def describe_value_model(forecast: ValueForecast) -> str:
     corr = forecast.model.spend_frequency_corr
     check = ("0에 가까워 독립 가정에 무리가 없습니다" if abs(corr) < 0.3 else
              "커서 독립 가정이 약하므로 예상 구매액을 보수적으로 읽어야 합니다")
-    chosen = (f"보유 기간의 마지막 구간으로 검증해 고객 시계는 '{_CLOCKS[forecast.origin]}', 구매액은 "
-              f"'{_SPEND_MODELS[forecast.spend_model]}'을 골랐습니다" if len(forecast.validation) else
-              f"고객 시계는 '{_CLOCKS[forecast.origin]}'입니다")
+    chosen = _variant_words(forecast)
     return (f"{chosen}. 재구매 횟수와 1회 평균 구매액의 상관은 {_signed(corr)}로 {check}. "
-            f"고객 {format_count(forecast.model.n_customers)}명 적합에 {forecast.model.fit_seconds:.1f}초가 걸렸습니다.")
+            f"고객 {format_count(forecast.model.n_customers)}명 적합"
+            + ("은 0.1초 안에 끝났습니다." if forecast.model.fit_seconds < 0.05 else
+               f"에 {forecast.model.fit_seconds:.1f}초가 걸렸습니다."))
 
 
 def describe_value_by_grade(by_grade: pd.DataFrame, horizon_days: int) -> str:

@@ -194,3 +194,64 @@ def test_near_poisson_buyers_do_not_break_the_forecast():
     assert np.isfinite(got).all()
     # alive, p ~ 1e-4: about rate × 61 days = 0.88 purchases for the customer without repeats
     assert got[0] == pytest.approx(0.0145 * 61, rel=0.02)
+
+
+def test_unique_rows_packed_key_matches_numpy_unique_rows():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 5, 500).astype(float)
+    t_x = np.where(x > 0, rng.integers(0, 30, 500), 0).astype(float)
+    big_t = t_x + rng.integers(0, 4, 500)
+    rows, counts, inverse = clv._unique_rows(x, t_x, big_t)
+    want, want_inv, want_counts = np.unique(np.column_stack([x, t_x, big_t]), axis=0, return_inverse=True,
+                                            return_counts=True)
+    np.testing.assert_array_equal(rows, want)
+    np.testing.assert_array_equal(counts, want_counts)
+    np.testing.assert_array_equal(inverse, want_inv.reshape(-1))
+    np.testing.assert_array_equal(rows[inverse], np.column_stack([x, t_x, big_t]))  # the map back
+    half = clv._unique_rows(x, t_x + 0.5, big_t + 0.5)[0]  # not whole days: the np.unique fallback
+    np.testing.assert_array_equal(half, want + [0.0, 0.5, 0.5])
+
+
+def test_compressed_objectives_equal_the_per_customer_likelihoods_and_their_gradients(population):
+    x, t_x, big_t, m = (population[c].to_numpy(float) for c in clv.RFM_COLUMNS)
+    rows = clv._compress(x, t_x, big_t)
+    assert len(rows.x) < len(x) and rows.w.sum() == len(x)
+    for truncated in (False, True):
+        log_params = np.log([0.6, 12.0, 0.9, 3.0])
+        value, grad = clv._bgnbd_objective(log_params, rows, truncated)
+        direct = clv.bgnbd_log_likelihood(clv.BetaGeoParams(*np.exp(log_params)), x, t_x, big_t,
+                                          left_truncated=truncated)
+        assert value == pytest.approx(-direct.mean(), rel=1e-12)  # weighted mean over rows = mean over customers
+        step = 1e-6  # central differences of the objective itself
+        numeric = [(clv._bgnbd_objective(log_params + step * e, rows, truncated)[0]
+                    - clv._bgnbd_objective(log_params - step * e, rows, truncated)[0]) / (2 * step) for e in np.eye(4)]
+        np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    keep = (x > 0) & (m > 0)
+    buyers = clv._Buyers.of(x[keep], m[keep])
+    log_params = np.log([2.0, 3.5, 150.0])
+    value, grad = clv._gamma_gamma_objective(log_params, buyers)
+    direct = clv.gamma_gamma_log_likelihood(clv.GammaGammaParams(*np.exp(log_params)), x[keep], m[keep])
+    assert value == pytest.approx(-direct.mean(), rel=1e-12)
+    numeric = [(clv._gamma_gamma_objective(log_params + 1e-6 * e, buyers)[0]
+                - clv._gamma_gamma_objective(log_params - 1e-6 * e, buyers)[0]) / 2e-6 for e in np.eye(3)]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_predictions_per_distinct_row_equal_the_per_customer_formulas(population):
+    model = clv.fit_value_model(population)
+    pred = clv.predict_value(model, population, horizon_days=60)
+    x, t_x, big_t = (population[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    np.testing.assert_array_equal(pred["PRED_PURCHASES"], clv.expected_purchases(model.bgnbd, x, t_x, big_t, 60))
+    np.testing.assert_array_equal(pred["P_ALIVE"], clv.probability_alive(model.bgnbd, x, t_x, big_t))
+
+
+def test_rfm_summaries_equal_one_summary_per_clock():
+    frame = _tx(HAND)
+    kwargs = {"observation_end": "2018-01-31", "start_date": "2017-12-30", "customer_col": "who",
+              "date_col": "day", "amount_col": "paid"}
+    both = clv.rfm_summaries(frame, **kwargs)
+    assert list(both) == ["first_purchase", "window_start"]
+    for origin, summary in both.items():
+        pd.testing.assert_frame_equal(summary, clv.rfm_summary(frame, origin=origin, **kwargs))
+    with pytest.raises(ValueError, match="origin"):
+        clv.rfm_summaries(frame, origins=("first_purchase", "birthday"), **kwargs)

@@ -102,3 +102,43 @@ def test_customer_value_forecast_product_and_refusals(planted):
         g.forecast_value(frame, observation_end=AS_OF, horizon_days=0)
     with pytest.raises(ValueError, match="origin"):
         g.forecast_value(frame, observation_end=AS_OF, horizon_days=30, origin="yesterday")
+
+
+def test_end_forecast_reuses_the_variant_chosen_inside_the_holdout_fit_period(planted, monkeypatch):
+    frame, _ = planted
+    holdout = g.holdout_check(frame, cutoff="2018-07-31", horizon_end=AS_OF, start_date="2018-04-01")
+    check = g.value_check(frame, holdout, start_date="2018-04-01")
+    chosen = check.forecast
+    assert chosen.chosen_at == pd.Timestamp("2018-07-31") == chosen.observation_end and len(chosen.validation) == 4
+
+    def no_second_choice(*args, **kwargs):
+        raise AssertionError("the variant must not be chosen again")
+
+    monkeypatch.setattr(g, "_choose_variant", no_second_choice)
+    reused = g.forecast_value(frame, observation_end=AS_OF, horizon_days=61, start_date="2018-04-01",
+                              variant=chosen)
+    assert (reused.origin, reused.spend_model) == (chosen.origin, chosen.spend_model)
+    assert reused.chosen_at == pd.Timestamp("2018-07-31") and reused.observation_end == pd.Timestamp(AS_OF)
+    pd.testing.assert_frame_equal(reused.validation, chosen.validation)
+    assert reused.model.n_customers == frame["CLNT_ID"].nunique()  # refitted on the whole history
+    with pytest.raises(TypeError, match="variant"):
+        g.forecast_value(frame, observation_end=AS_OF, horizon_days=61, variant="window_start")
+    with pytest.raises(ValueError, match="not both"):
+        g.forecast_value(frame, observation_end=AS_OF, horizon_days=61, origin="first_purchase", variant=chosen)
+
+
+def test_variant_choice_on_a_deterministic_customer_sample(planted):
+    frame, _ = planted
+    kwargs = {"observation_end": AS_OF, "horizon_days": 61, "start_date": "2018-04-01"}
+    small = g.forecast_value(frame, validation_customers=150, **kwargs)
+    again = g.forecast_value(frame, validation_customers=150, **kwargs)
+    everyone = g.forecast_value(frame, validation_customers=None, **kwargs)
+    assert (small.validation["n_customers"] == 150).all()
+    assert (everyone.validation["n_customers"] > 150).all()
+    pd.testing.assert_frame_equal(small.validation, again.validation)
+    # the final fit uses every customer whatever the choice sample
+    assert small.model.n_customers == everyone.model.n_customers == frame["CLNT_ID"].nunique()
+    picked = g._choice_sample(1000, 150)
+    assert len(picked) == 150 and (np.diff(picked) > 0).all() and g._choice_sample(100, 150) is None
+    with pytest.raises(ValueError, match="validation_customers"):
+        g.forecast_value(frame, validation_customers=10, **kwargs)

@@ -59,3 +59,21 @@ def test_value_words_are_korean_and_computed():
     value = pd.DataFrame({"CLNT_ID": [1, 2], "GRADE": ["계륵", "관리제외"], "PRED_SPEND": [10.0, 20.0]})
     assert words.describe_upgrade(value.iloc[:0], value).startswith("최상위 등급의 중앙값만큼")
     assert "2명(계륵 1명, 관리제외 1명)" in words.describe_upgrade(value, value)
+
+
+def test_value_model_sentence_says_where_the_variant_was_chosen():
+    from chapters.grades.fixtures import planted_transactions
+
+    frame, _ = planted_transactions(n_customers=200)
+    holdout = g.holdout_check(frame, cutoff="2018-07-31", horizon_end=AS_OF, start_date="2018-04-01")
+    check = g.value_check(frame, holdout, start_date="2018-04-01")
+    assert words.describe_value_model(check.forecast).startswith("보유 기간의 마지막 구간으로 검증해")
+    reused = g.forecast_value(frame, observation_end=AS_OF, horizon_days=61, start_date="2018-04-01",
+                              variant=check.forecast)
+    sentence = words.describe_value_model(reused)
+    assert sentence.startswith("2018-07-31까지의 데이터 안에서") and "그대로 썼습니다" in sentence
+    assert ("적합은 0.1초 안에 끝났습니다" in sentence) == (reused.model.fit_seconds < 0.05)
+
+
+def test_fit_time_never_reads_zero_seconds():
+    assert words._seconds(0.01) == "0.1초 미만" and words._seconds(0.05) == "0.1초" and words._seconds(12.34) == "12.3초"
