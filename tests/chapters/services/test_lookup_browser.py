@@ -84,7 +84,7 @@ def test_lookup_page_malformed_id_says_what_is_wrong(site, tmp_path):
 def test_lookup_page_links_back_to_the_report_and_names_the_window(site, tmp_path):
     page, _ = site
     dom = visible(dump_dom(page.page, "?id=101", tmp_path / "chrome"))
-    assert '<a href="index.html">← 보고서 목차</a>' in dom  # index.html sits beside lookup.html
+    assert '<a href="index.html" class="lp-home">← 보고서 목차</a>' in dom  # index.html sits beside lookup.html
     assert '<a href="html/06_services.html">6장 신규 서비스</a>' in dom
     assert "분석 기간 2018-04-01 ~ 2018-09-30 · 데이터: hand-made" in dom
     assert "<title>고객 프로파일 조회</title>" in dom
