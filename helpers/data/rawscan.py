@@ -145,8 +145,8 @@ def _check_encoding(path: Path, encoding: str) -> str:
             return enc
         failures.append((enc, bad))
     detail = "; ".join(f"as {enc} line {line} is invalid" for enc, line in failures)
-    hint = ("re-save the file as UTF-8, or pass encoding='cp949'" if encoding != "cp949"
-            else "re-save the file as UTF-8 and pass encoding='utf-8' (or leave encoding='auto')")
+    hint = ("re-save the file as UTF-8, or pass encoding='auto' (detects CP949 files one by one)"
+            if encoding != "auto" else "re-save the file as UTF-8 (one encoding for the whole file)")
     raise DataError(f"File '{path}' cannot be decoded ({detail}): {hint}.")
 
 
