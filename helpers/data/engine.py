@@ -98,7 +98,7 @@ def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Pa
                   for k in files}
         for k in files:
             log += parsing.reject_log(parsed[k])
-            cleaning.excel_warning(k, scans[k].records, log, progress)
+            cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
         for step in (_clean_master, _clean_custom, _clean_session, _clean_search1, _clean_search2, _clean_product):
             step(con, log)
         rows = _account(con, parsed, log, sources)
@@ -126,11 +126,11 @@ def _account(con, parsed: dict, log: list, sources: dict) -> dict[str, int]:
         cleaning.check_not_empty(con, k, sources[k].name, pr.scan.records, log)
         kept = _one(con, f"SELECT count(*) FROM {k}")
         dropped = sum(r["rows"] for r in log if r["table"] == k and r["action"] == "dropped")
-        if pr.scan.records + len(pr.scan.set_aside) != dropped + kept:
-            raise DataError(f"Row accounting failed for '{sources[k]}': {pr.scan.records:,} records + "
-                            f"{len(pr.scan.set_aside):,} set-aside lines, but {dropped:,} dropped + {kept:,} kept. "
-                            "This is a bug in the cleaner: report it with the file.")
-        rows.update({f"raw_{k}": pr.scan.records, f"set_aside_{k}": len(pr.rejected), k: kept,
+        raw = pr.scan.records + len(pr.scan.set_aside)  # every record, blank and broken-quote lines included
+        if raw != dropped + kept:
+            raise DataError(f"Row accounting failed for '{sources[k]}': {raw:,} raw records but {dropped:,} "
+                            f"dropped + {kept:,} kept. This is a bug in the cleaner: report it with the file.")
+        rows.update({f"raw_{k}": raw, f"set_aside_{k}": len(pr.rejected), k: kept,
                      f"dropped_{k}": dropped - len(pr.rejected)})
     return rows
 
