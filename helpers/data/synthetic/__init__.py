@@ -16,8 +16,9 @@ Six tables (``naming="original"``: ``제5회 Big Data Competition-분석용데�
 * 03 Search2  ``SESS_DT`` (int YYYYMMDD), ``KWD_NM``, ``SEARCH_CNT`` (text, quoted, ``"1,234"`` above 999).
 * 04 Custom   ``CLNT_ID, CLNT_GENDER`` ('F'/'M'), ``CLNT_AGE`` (10..80) — ≈ 73 % of buying clients.
 * 05 Session  ``CLNT_ID, SESS_ID, SESS_SEQ, SESS_DT`` (int YYYYMMDD), ``TOT_PAG_VIEW_CT`` (float, e.g. ``55.0``),
-  ``TOT_SESS_HR_V`` (text, quoted, ``"1,890"``), ``DVC_CTG_NM, ZON_NM, CITY_NM``. About 10 % of Session rows
-  are purchase sessions whose lines are not in Product (as in the real files: 2.71 M rows vs 2.43 M).
+  ``TOT_SESS_HR_V`` (text, quoted, ``"1,890"``), ``DVC_CTG_NM, ZON_NM, CITY_NM``. As in the real files, some
+  Session rows are sessions whose lines are not in Product, and the purchase sessions holding 15 % of the
+  Product lines have no Session row (:data:`SESSIONLESS_LINE_SHARE`; counted in ``quirks``).
 * 06 Master   ``PD_C, PD_NM, CLAC1_NM, CLAC2_NM, CLAC3_NM`` — names with commas, ``"`` quotes, a leading ``=``
   and ``◈123◈`` suffixes, CSV-quoted where needed. 37 CLAC1 / 128 CLAC2 / 898 CLAC3 names.
 
@@ -65,7 +66,11 @@ Planted signals (module constants; other chapters' tests rely on them)
    one day only, a few very often) and basket sizes vary by client: ≈ 3.5 % of clients spend ≥ 1,000,000 KRW
    and all four value grades occur.
 
-At full scale: ≈ 35–42 billion KRW a month, 여성의류 ≈ 190 million KRW a day; page views quartiles
+Calibrated to the real files' figures (DATA.md, last section; ``tests/data/test_calibration.py`` checks a
+sample against them): lines and revenue per month of the lines that join a session (:data:`MONTH_LEVEL`,
+:data:`PRICE_LEVEL`), the weekday profile with Monday highest and Saturday lowest (:data:`MARKET_WEEKDAY`),
+the Chuseok dip of ≈ −60 % (:data:`HOLIDAY_FACTORS`), CLAC1 row shares, gender / age / device / region counts
+(the real counts are the weights), the 73 % member share and the 15 % sessionless lines. Page views quartiles
 ≈ 29/54/99 (max 500), session seconds median ≈ 1,070.
 
 Dirty rows (``dirty=True``), counted exactly in ``GenerationResult.dirty`` (rule -> rows in the files):
@@ -113,7 +118,9 @@ from helpers.data.synthetic.constants import (  # noqa: F401
     GENDER_SHARES,
     HOLIDAY_FACTORS,
     ITEM_WORDS,
+    MARKET_WEEKDAY,
     MAX_WINDOW_DAYS,
+    MONTH_LEVEL,
     MULTI_BUY_CATEGORIES,
     MULTI_CATEGORY_SESSION_SHARE,
     N_CLAC3,
@@ -129,11 +136,13 @@ from helpers.data.synthetic.constants import (  # noqa: F401
     PRICE_DIV1000_CATEGORIES,
     PRICE_DIV1000_MIN_TRUE_PRICE,
     PRICE_FLOOR_EXPENSIVE,
+    PRICE_LEVEL,
     PRICE_PARAMS,
     REFERENCE_DAYS,
     REGION_SHARES,
     REPORT_WEEKDAY_FACTORS_WOMEN,
     SCALES,
+    SESSIONLESS_LINE_SHARE,
     STORE_FILES,
     STORES,
     SURVEY_CATEGORIES,

@@ -10,6 +10,7 @@ from helpers.data.synthetic.constants import (
     CATEGORIES,
     DAILY_NOISE_SIGMA,
     HOLIDAY_FACTORS,
+    MONTH_LEVEL,
     PLANTED_WEEKDAY_FACTORS,
     TREND_ANCHOR,
     TREND_PER_YEAR,
@@ -104,17 +105,27 @@ def _holiday_factors(days: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
         if d in pos:
             factor[pos[d]] = HOLIDAY_FACTORS["holiday"]
             flag[pos[d]] = 1
-    # A run of major days (Chuseok/Seollal and its substitute day) gets the strong dip, the 3 days before
-    # the run a milder one.
-    for d in major_days:
-        if d in pos:
-            factor[pos[d]] = HOLIDAY_FACTORS["major"]
-        if d - timedelta(days=1) not in major_days:
-            for k in (1, 2, 3):
-                p = d - timedelta(days=k)
-                if p in pos and p not in kr:
-                    factor[pos[p]] = min(factor[pos[p]], HOLIDAY_FACTORS["pre_major"])
+    _major_runs(days, kr, major_days, pos, factor)
     return factor, flag
+
+
+def _major_runs(days, kr, major_days: list, pos: dict, factor: np.ndarray) -> None:
+    """Factors of each run of major days (Chuseok/Seollal and substitute) and of the days before it."""
+    runs: list[list] = []
+    for d in major_days:
+        if runs and d - timedelta(days=1) == runs[-1][-1]:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    for run in runs:
+        for i, d in enumerate(run):
+            key = "major_last" if i == len(run) - 1 else "major_second_last" if i == len(run) - 2 else "major"
+            if d in pos:
+                factor[pos[d]] = HOLIDAY_FACTORS[key if len(run) > 2 else "major"]
+        for k, f in enumerate(HOLIDAY_FACTORS["pre_major"], 1):
+            p = run[0] - timedelta(days=k)
+            if p in pos and p not in kr:
+                factor[pos[p]] = min(factor[pos[p]], f)
 
 
 def _daily_intensity(days: pd.DatetimeIndex, weather: pd.DataFrame, seed: int) -> dict[str, np.ndarray]:
@@ -134,8 +145,10 @@ def _daily_intensity(days: pd.DatetimeIndex, weather: pd.DataFrame, seed: int) -
     trend = np.exp(slope[:, None] * years[None, :])
     noise = np.exp(_rng(seed, "daily-noise").normal(0, DAILY_NOISE_SIGMA, size=(n_cat, n_days)))
     weather_f = rain_f[None, :] * heat_f
-    total = wk * hol[None, :] * weather_f * trend * noise
+    season = np.array([MONTH_LEVEL.get(m, 1.0) for m in days.month])
+    total = wk * hol[None, :] * weather_f * trend * noise * season[None, :]
     return {"intensity": total, "weekday": wk, "holiday": np.broadcast_to(hol, (n_cat, n_days)),
-            "holiday_flag": hol_flag, "weather": weather_f, "trend": trend, "noise": noise}
+            "holiday_flag": hol_flag, "weather": weather_f, "trend": trend, "noise": noise,
+            "season": np.broadcast_to(season, (n_cat, n_days))}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 # ------------------------------------------------------------------------------------------------
 # Sizes
 # ------------------------------------------------------------------------------------------------
@@ -284,15 +286,41 @@ _SHAPE_OF: dict[str, str] = {
     "출산/육아용품": "office", "퍼스널케어": "midweek", "건강식품": "office",
 }
 _OTHER_SHAPES = ("weekend", "office", "midweek", "friday", "mild", "sunday_monday")
-#: Chapter 4 weekday factors per category, Monday first (pandas ``day_of_week`` order), each summing to 7.
+#: Market-wide weekday profile (Monday first) multiplied into every category's shape except 여성의류 (whose
+#: planted shape stays the report's ×2), so that all Product rows follow the real profile of DATA.md
+#: (Sun 652,031 · Mon 783,059 highest · … · Sat 525,898 lowest; holiday weeks left out).
+MARKET_WEEKDAY = (1.176, 1.055, 1.025, 1.017, 0.913, 0.838, 0.975)
+
+
+def _weekday_factors(category: str, shape: tuple[float, ...]) -> tuple[float, ...]:
+    f = np.array(shape) * (1.0 if category == "여성의류" else np.array(MARKET_WEEKDAY))
+    return tuple(float(x) for x in f * 7 / f.sum())
+
+
+#: Chapter 4 weekday factors per category, Monday first (pandas ``day_of_week`` order), each summing to 7:
+#: the category's shape (:data:`_WEEKDAY_SHAPES`) times :data:`MARKET_WEEKDAY` (여성의류: its shape alone).
 PLANTED_WEEKDAY_FACTORS: dict[str, tuple[float, ...]] = {
-    c: _WEEKDAY_SHAPES[_SHAPE_OF.get(c, _OTHER_SHAPES[i % len(_OTHER_SHAPES)])] for i, c in enumerate(CATEGORIES)
+    c: _weekday_factors(c, _WEEKDAY_SHAPES[_SHAPE_OF.get(c, _OTHER_SHAPES[i % len(_OTHER_SHAPES)])])
+    for i, c in enumerate(CATEGORIES)
 }
 
 #: Intensity multipliers on Korean public/bank holidays (``holidays.KR(categories=("public", "bank"))``):
-#: ``holiday`` for any holiday, ``major`` for Chuseok and Seollal days (incl. their substitute day off),
-#: ``pre_major`` for the three days before the first major day (delivery cut-off).
-HOLIDAY_FACTORS: dict[str, float] = {"holiday": 0.75, "major": 0.45, "pre_major": 0.85}
+#: ``holiday`` for any holiday; in a run of major days (Chuseok/Seollal and its substitute day off) ``major``
+#: for every day but the last two, ``major_second_last`` and ``major_last`` for those (orders recover before
+#: the days off end); ``pre_major`` for the days before the run, nearest first (delivery cut-off).
+#: Calibrated to the real 2018 Chuseok (DATA.md, lines vs the weeks before): 09-19 −22 %, 09-20 −46 %,
+#: 09-21..24 −54..−60 %, 09-25 −37 %, 09-26 ±0 %.
+HOLIDAY_FACTORS: dict = {"holiday": 0.75, "major": 0.38, "major_second_last": 0.62, "major_last": 1.0,
+                         "pre_major": (0.52, 0.5, 0.55, 0.82)}
+#: Calendar-month level common to all categories (relative; other months 1.0): the real lines per day fall
+#: from ≈ 25.5 k (Apr–Jun) to ≈ 19–20 k (Aug–Sep) (DATA.md: 765k · 804k · 784k · 731k · 594k · 593k lines).
+MONTH_LEVEL: dict[int, float] = {4: 1.0, 5: 1.06, 6: 1.08, 7: 0.95, 8: 0.80, 9: 0.87}
+#: Share of Product lines whose (CLNT_ID, SESS_ID) has no Session row (DATA.md: 754,577 of 5,024,906 = 15 %).
+SESSIONLESS_LINE_SHARE = 0.15
+#: Common scale on every unit price (calibrates the revenue of the lines that join a session, ≈ 230.6 billion
+#: KRW over 2018-04..09 at full scale; planted price bits are relative and unchanged).
+PRICE_LEVEL = 1.18
+
 #: Weather: intensity × (1 − rain × min(rain_mm, rain_cap_mm) / rain_cap_mm) for every category, and
 #: × (1 + heat[category] × max(temp_mean − heat_base_c, 0)) for the heat-sensitive ones.
 WEATHER_EFFECTS: dict = {
@@ -348,13 +376,16 @@ FAVOURITE_SESSION_SHARE = 0.55
 # Demographics, devices, regions (DATA.md)
 # ------------------------------------------------------------------------------------------------
 
-GENDER_SHARES = {"F": 0.85, "M": 0.15}
-AGE_SHARES = {10: 0.6, 20: 14.2, 30: 46.7, 40: 32.2, 50: 5.5, 60: 0.8, 70: 0.08, 80: 0.02}
-DEVICE_SHARES = {"mobile": 84.4, "desktop": 15.2, "tablet": 0.4}
+#: Demographic, device and region weights: the real counts of DATA.md (Custom genders and age bands, Session
+#: devices and zones), used as relative weights.
+GENDER_SHARES = {"F": 570_616, "M": 101_063}
+AGE_SHARES = {10: 3_807, 20: 95_297, 30: 313_600, 40: 216_217, 50: 36_624, 60: 5_256, 70: 846, 80: 32}
+DEVICE_SHARES = {"mobile": 2_289_681, "desktop": 411_169, "tablet": 12_057}
 REGION_SHARES = {
-    "Seoul": 37.6, "Gyeonggi-do": 17.3, "Busan": 10.9, "Gyeongsangnam-do": 4.7, "Daegu": 4.3, "Incheon": 3.7,
-    "Gyeongsangbuk-do": 3.4, "Jeollabuk-do": 2.9, "Chungcheongnam-do": 2.9, "Gwangju": 2.6, "Daejeon": 2.2,
-    "Jeollanam-do": 1.8, "Ulsan": 1.7, "Chungcheongbuk-do": 1.6, "Gangwon-do": 1.6, "Jeju-do": 0.7,
+    "Seoul": 1_019_843, "Gyeonggi-do": 469_954, "Busan": 295_940, "Gyeongsangnam-do": 128_716, "Daegu": 116_707,
+    "Incheon": 100_728, "Gyeongsangbuk-do": 91_183, "Jeollabuk-do": 78_437, "Chungcheongnam-do": 78_072,
+    "Gwangju": 70_773, "Daejeon": 60_442, "Jeollanam-do": 49_299, "Ulsan": 46_584, "Chungcheongbuk-do": 44_455,
+    "Gangwon-do": 42_701, "Jeju-do": 19_073,
 }
 #: Cities per region, biggest first (161 in all).
 CITIES: dict[str, tuple[str, ...]] = {

@@ -11,6 +11,7 @@ from helpers.data.synthetic.constants import (
     OUTLIER_SESSION_KRW,
     PRICE_DIV1000_CATEGORIES,
     PRICE_DIV1000_MIN_TRUE_PRICE,
+    SESSIONLESS_LINE_SHARE,
 )
 from helpers.data.synthetic.population import _draw_by_category
 from helpers.data.synthetic.utils import _group_starts, _pick, _rate_count
@@ -118,6 +119,7 @@ def session_values(rng, sessions: dict, product: dict, n_days: int, dirty: bool)
     before = rng.random(len(outside)) < 0.5
     out["day"][outside] = np.where(before, -shift, n_days - 1 + shift)
     counts["session_outside_window"] = len(outside)
+    details["session_outside_window_index"] = outside.tolist()
     details["session_outside_window_product_rows"] = int(np.isin(product["sess"][product["ri"]], outside).sum())
     tv = _pick(rng, S, _rate_count(_DIRTY_RATES["session_device_smarttv"], S))
     out["device"][tv] = len(DEVICE_SHARES)
@@ -145,3 +147,26 @@ def custom_values(rng, clients: dict, counts: dict, dirty: bool) -> dict:
         counts["custom_age_99"] = len(pick[:n_a])
         counts["custom_gender_x"] = len(pick[n_a:])
     return {"idx": member_idx, "gender": gender, "age": age}
+
+
+def sessionless(rng, sessions: dict, product: dict, share: float = SESSIONLESS_LINE_SHARE) -> np.ndarray:
+    """Mask of Session rows to write: purchase sessions holding ``share`` of the lines lose their row.
+
+    As in the real files (DATA.md: 15 % of Product lines have no Session row). The chosen sessions are random
+    purchase sessions, never the outlier session or one moved outside the window (those are dirty rows with
+    their own counts); their Product and Search1 rows stay.
+    """
+    keep = np.ones(sessions["n"], dtype=bool)
+    details = product["details"]
+    taken = set()
+    if "outlier_session" in details:
+        taken.add(details["outlier_session"]["session_index"])
+    taken.update(details.get("session_outside_window_index", []))
+    eligible = np.setdiff1d(np.flatnonzero(sessions["n_lines"] > 0), np.array(sorted(taken), dtype=np.int64))
+    order = rng.permutation(eligible)
+    cum = np.cumsum(sessions["n_lines"][order])
+    n_drop = int(np.searchsorted(cum, share * sessions["n_lines"].sum(), side="right"))
+    keep[order[:n_drop]] = False
+    product["quirks"]["sessions_without_row"] = int(n_drop)
+    product["quirks"]["product_lines_without_session"] = int((~keep[product["sess"][product["ri"]]]).sum())
+    return keep

@@ -93,7 +93,7 @@ def _write_all(files: dict, sim: dict, product: dict, session: dict, custom: dic
     finally:
         writer.close()
     row_counts = {"product": rows_product, "search1": sim["search1"]["n"], "search2": sim["search2"]["n"],
-                  "custom": len(custom["idx"]), "session": sim["sessions"]["n"], "master": sim["master"]["n"],
+                  "custom": len(custom["idx"]), "session": int(session["keep"].sum()), "master": sim["master"]["n"],
                   "offline_purchases": store["offline"].num_rows, "signup_survey": store["survey"].num_rows}
     return row_counts, quirks
 
@@ -137,6 +137,7 @@ def generate(out_dir, *, start_date="2018-04-01", end_date="2018-09-30", scale="
     rng = _rng(seed, "dirty")
     product = dirty_rows.product_rows(rng, sim["lines"], sim["sessions"], sim["master"], dirty)
     session = dirty_rows.session_values(rng, sim["sessions"], product, sim["n_days"], dirty)
+    session["keep"] = dirty_rows.sessionless(_rng(seed, "sessionless"), sim["sessions"], product)
     custom = dirty_rows.custom_values(rng, sim["clients"], product["counts"], dirty)
     files = {k: out / FILE_NAMES[naming][k] for k in TABLE_KEYS}
     files.update({k: out / v for k, v in STORE_FILES.items()})

@@ -34,10 +34,12 @@ from helpers.data.synthetic.constants import (
     PLANTED_PRICE_MEDIAN,
     PLANTED_PRICE_SIGMA,
     PRICE_FLOOR_EXPENSIVE,
+    PRICE_LEVEL,
     PRICE_PARAMS,
     REFERENCE_DAYS,
     REGION_SHARES,
     SCALES,
+    SESSIONLESS_LINE_SHARE,
     UNPLANTED_PRICE_LEVEL,
 )
 from helpers.data.synthetic.utils import _choice_cdf, _group_starts, _norm, _rng
@@ -130,7 +132,7 @@ def _master_prices(rng, cat: np.ndarray, n: int) -> dict:
     median = np.array([PRICE_PARAMS.get(c, (PLANTED_PRICE_MEDIAN, PLANTED_PRICE_SIGMA))[0] for c in CATEGORIES])
     sigma = np.array([PRICE_PARAMS.get(c, (PLANTED_PRICE_MEDIAN, PLANTED_PRICE_SIGMA))[1] for c in CATEGORIES])
     level = np.array([1.0 if c in PLANTED_PATTERNS else UNPLANTED_PRICE_LEVEL for c in CATEGORIES])
-    price = median[cat] * mult[cat] * level[cat] * np.exp(sigma[cat] * rng.standard_normal(n))
+    price = median[cat] * mult[cat] * level[cat] * PRICE_LEVEL * np.exp(sigma[cat] * rng.standard_normal(n))
     floor = np.full(len(CATEGORIES), 500.0)
     floor[[CATEGORIES.index(c) for c in _FLOORED_CATEGORIES]] = PRICE_FLOOR_EXPENSIVE
     price = np.clip(price, floor[cat], 6_000_000)
@@ -349,7 +351,8 @@ def _with_extra_sessions(rng, sizes: dict, clients: dict, intensity: np.ndarray,
     client, primary, n_lines, cats, n_cats = b["client"], b["primary"], b["n_lines"], b["cats"], b["n_cats"]
     s = len(client)
     # Extra Session rows whose lines are not in Product (neutral behaviour, dated by total intensity).
-    n_extra = max(0, sizes["session_rows"] - sizes["product_sessions"])
+    # (as many more as the purchase sessions whose row is left out later: SESSIONLESS_LINE_SHARE)
+    n_extra = max(0, sizes["session_rows"] - sizes["product_sessions"]) + int(round(SESSIONLESS_LINE_SHARE * s))
     buyers = client
     extra_client = buyers[rng.integers(0, max(1, s), n_extra)] if s else np.zeros(0, dtype=np.int64)
     extra_day = _choice_cdf(rng, np.cumsum(intensity.sum(axis=0)), n_extra)
@@ -402,7 +405,7 @@ def _behaviour(rng, sizes: dict, clients: dict, all_client: np.ndarray, all_prim
                       _choice_cdf(rng, np.cumsum(list(DEVICE_SHARES.values())), total))
     moved = rng.random(total) < 0.05
     city = clients["city"][all_client].copy()
-    city[moved] = rng.integers(0, len(clients["city_names"]), moved.sum())
+    city[moved] = clients["city"][rng.integers(0, clients["n"], moved.sum())]  # another client's city
     return {"views": views, "hr": hr, "n_kw": n_kw, "device": device, "city": city}
 
 

@@ -54,6 +54,8 @@ def write_session(writer, path, sim: dict, values: dict, srng, start, end, quirk
         "ct": _dict_array(sessions["city"], clients["city_names"]),
         "pc": s_pad_c, "ps": s_pad_s,
     })
+    if "keep" in values:  # sessions whose row is left out (their lines have no session, as in the real files)
+        table = table.filter(pa.array(values["keep"]))
     writer.write(path, table, f"SELECT {_id_sql('c', 'pc')}, {_id_sql('s', 'ps')}, q, d, v::DOUBLE, "
                  "format('{:,}', hr) AS hr, dv, z, ct", COLUMNS["session"], ("hr",))
     quirks["session_zero_padded_clnt_id"] = int((s_pad_c > 0).sum())

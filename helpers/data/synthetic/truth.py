@@ -16,6 +16,8 @@ from helpers.data.synthetic.constants import (
     FAVOURITE_SESSION_SHARE,
     FAVOURITE_WEIGHTS,
     HOLIDAY_FACTORS,
+    MARKET_WEEKDAY,
+    MONTH_LEVEL,
     MULTI_CATEGORY_SESSION_SHARE,
     PATTERN_EFFECTS,
     PATTERN_VARIABLES,
@@ -27,6 +29,8 @@ from helpers.data.synthetic.constants import (
     PRICE_DIV1000_CATEGORIES,
     PRICE_DIV1000_MIN_TRUE_PRICE,
     PRICE_FLOOR_EXPENSIVE,
+    PRICE_LEVEL,
+    SESSIONLESS_LINE_SHARE,
     TREND_ANCHOR,
     TREND_PER_YEAR,
     WEATHER_EFFECTS,
@@ -61,7 +65,7 @@ def write_truth_tables(truth_dir, sim: dict, days) -> dict:
         "expected_lines": expected.ravel(),
         "weekday_factor": daily["weekday"].ravel(), "holiday_factor": daily["holiday"].ravel(),
         "weather_factor": daily["weather"].ravel(), "trend_factor": daily["trend"].ravel(),
-        "noise_factor": daily["noise"].ravel(),
+        "noise_factor": daily["noise"].ravel(), "season_factor": daily["season"].ravel(),
     })
     pq.write_table(di, files["daily_intensity"])
     w = weather.copy()
@@ -77,7 +81,8 @@ def _signals() -> dict:
                      "effects": PATTERN_EFFECTS},
         "weekday_factors": {c: list(v) for c, v in PLANTED_WEEKDAY_FACTORS.items()},
         "weekday_order": "Monday first (pandas day_of_week 0..6)",
-        "holiday_factors": HOLIDAY_FACTORS,
+        "holiday_factors": HOLIDAY_FACTORS, "month_level": MONTH_LEVEL, "market_weekday": list(MARKET_WEEKDAY),
+        "sessionless_line_share_target": SESSIONLESS_LINE_SHARE, "price_level": PRICE_LEVEL,
         "weather_effects": WEATHER_EFFECTS,
         "trend_per_year": TREND_PER_YEAR, "trend_anchor": TREND_ANCHOR, "daily_noise_sigma": DAILY_NOISE_SIGMA,
         "copurchase_pairs": [list(p) for p in PLANTED_COPURCHASE_PAIRS],
@@ -96,6 +101,7 @@ def planted(path, sim: dict, params: dict, row_counts: dict, product: dict, quir
     """Write ``planted.json`` (arguments, counts, dirty rows, planted signals) and return its content."""
     clients, sessions, lines = sim["clients"], sim["sessions"], sim["lines"]
     details = product["details"]
+    details.pop("session_outside_window_index", None)
     if "outlier_session" in details:
         o = details["outlier_session"]["session_index"]
         details["outlier_session"].update({"CLNT_ID": int(clients["id"][sessions["client"][o]]),
@@ -110,5 +116,6 @@ def planted(path, sim: dict, params: dict, row_counts: dict, product: dict, quir
              "sessions": {"product_sessions": n_prod_sessions, "session_rows": sessions["n"],
                           "multi_category_share": round(float((sessions["n_cats"][sessions["n_lines"] > 0] > 1)
                                                               .mean()), 4) if n_prod_sessions else 0.0}}
-    path.write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    return truth
+    text = json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True)
+    path.write_text(text, encoding="utf-8")
+    return json.loads(text)  # exactly what the file holds (tuples as lists, month keys as text)
