@@ -45,6 +45,10 @@ KIND_LABELS = {
 DATE_LABELS = {"impossible": "없는 날짜(예 20180231)", "format": "YYYYMMDD 아닌 형식(예 05/06/2018)",
                "empty": "빈 값"}
 EXCEL_ROW_LIMIT = 1_048_575
+#: Kinds are materialised as small integers (cheaper than text for millions of values).
+KINDS = ("ok", "sep", "dot0", "dotk", "frac", "hex", "nonfinite", "text", "empty", "impossible", "format", "neg",
+         "nonpos")
+K = {name: i for i, name in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -62,84 +66,93 @@ def log_row(log: list, table: str, rule: str, rows, action: str) -> None:
 
 
 def kind_sql(v: str) -> str:
-    """SQL classifying the trimmed text ``v`` of a number column (see the module table)."""
-    return f"""CASE WHEN {v} IS NULL OR {v} = '' THEN 'empty'
-        WHEN regexp_full_match({v}, '[-+]?[0-9]+') THEN 'ok'
-        WHEN regexp_full_match({v}, '[-+]?[0-9]{{1,3}}(,[0-9]{{3}})+') THEN 'sep'
-        WHEN regexp_full_match({v}, '[-+]?[0-9]{{1,3}}(\\.[0-9]{{3}})+') THEN 'dotk'
-        WHEN regexp_full_match({v}, '[-+]?[0-9]+\\.0+') THEN 'dot0'
-        WHEN regexp_full_match({v}, '[-+]?([0-9]*\\.[0-9]+|[0-9]+\\.?)([eE][-+]?[0-9]+)?') THEN 'frac'
-        WHEN regexp_full_match(lower({v}), '[-+]?0x[0-9a-f]+') THEN 'hex'
-        WHEN regexp_full_match(lower({v}), '[-+]?(inf|infinity|nan)') THEN 'nonfinite'
-        ELSE 'text' END"""
+    """SQL classifying the trimmed text ``v`` of a number column (see the module table).
+
+    Plain digits and well-formed ``"39,000"`` texts (nearly every value) match the first two patterns.
+    ``TRY_CAST`` is not used to classify: it reads ``0x10`` as 16, ``1e3`` as 1000 and rounds ``1.5`` to 2;
+    values are cast separately and kept only where the kind allows (:func:`typed_table`).
+    """
+    return f"""CASE WHEN {v} IS NULL OR {v} = '' THEN {K['empty']}
+        WHEN regexp_full_match({v}, '[-+]?[0-9]+') THEN {K['ok']}
+        WHEN regexp_full_match({v}, '[-+]?[0-9]{{1,3}}(,[0-9]{{3}})+') THEN {K['sep']}
+        WHEN regexp_full_match({v}, '[-+]?[0-9]{{1,3}}(\\.[0-9]{{3}})+') THEN {K['dotk']}
+        WHEN regexp_full_match({v}, '[-+]?[0-9]+\\.0+') THEN {K['dot0']}
+        WHEN regexp_full_match({v}, '[-+]?([0-9]*\\.[0-9]+|[0-9]+\\.?)([eE][-+]?[0-9]+)?') THEN {K['frac']}
+        WHEN regexp_full_match(lower({v}), '[-+]?0x[0-9a-f]+') THEN {K['hex']}
+        WHEN regexp_full_match(lower({v}), '[-+]?(inf|infinity|nan)') THEN {K['nonfinite']}
+        ELSE {K['text']} END::UTINYINT"""
 
 
 def _date_kind_sql(v: str) -> str:
-    return f"""CASE WHEN {v} IS NULL OR {v} = '' THEN 'empty'
+    return f"""CASE WHEN {v} IS NULL OR {v} = '' THEN {K['empty']}
         WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN
-            CASE WHEN TRY_STRPTIME({v}, '%Y%m%d') IS NULL THEN 'impossible' ELSE 'ok' END
-        ELSE 'format' END"""
+            CASE WHEN TRY_STRPTIME({v}, '%Y%m%d') IS NULL THEN {K['impossible']} ELSE {K['ok']} END
+        ELSE {K['format']} END::UTINYINT"""
 
 
 def _typed_select(cols: list[Col], raw: str) -> str:
-    """SELECT giving, per typed column, its kind ``_k_<c>`` and value ``_v_<c>``; text trimmed, raw as written."""
+    """SELECT giving, per typed column, its kind ``_k_<c>`` and value ``_v_<c>``; text trimmed, raw as written.
+
+    One flat level (DuckDB evaluates it faster than nested levels that trim once).
+    """
     parts = ["rowid AS _row"]
     for c in cols:
-        v = f'trim("{c.name}")'
+        t = f'trim("{c.name}")'
         if c.kind == "raw":
             parts.append(f'"{c.name}" AS {c.name}')
-            continue
-        if c.kind == "text":
-            parts.append(f"nullif({v}, '') AS {c.name}")
-            continue
-        if c.kind == "date":
-            parts += [f"{_date_kind_sql(v)} AS _k_{c.name}", f"TRY_STRPTIME({v}, '%Y%m%d')::DATE AS {c.name}"]
-            continue
-        ok = ("'ok', 'dot0', 'frac'" if c.kind == "float" else "'ok', 'dot0'")
-        parts += [f"{kind_sql(v)} AS _k_{c.name}",
-                  f"CASE WHEN _k_{c.name} IN ({ok}) THEN TRY_CAST({v} AS DOUBLE) WHEN _k_{c.name} = 'sep' "
-                  f"THEN TRY_CAST(replace({v}, ',', '') AS DOUBLE) END AS _v_{c.name}"]
+        elif c.kind == "text":
+            parts.append(f"nullif({t}, '') AS {c.name}")
+        elif c.kind == "date":
+            parts += [f"{_date_kind_sql(t)} AS _k_{c.name}", f"TRY_STRPTIME({t}, '%Y%m%d')::DATE AS {c.name}"]
+        else:  # the value is kept only where the kind allows it (typed_table)
+            parts += [f"{kind_sql(t)} AS _k_{c.name}", f"TRY_CAST(replace({t}, ',', '') AS DOUBLE) AS _v_{c.name}"]
     return f"SELECT {', '.join(parts)} FROM {raw}"
 
 
+def _ok_kinds(c: Col) -> str:
+    names = ("ok", "sep", "dot0", "frac") if c.kind == "float" else ("ok", "sep", "dot0")
+    return "(" + ", ".join(str(K[n]) for n in names) + ")"
+
+
 def _bad_sql(c: Col) -> tuple[str, str]:
-    """(condition, reason-kind SQL) of a bad value of column ``c`` (on the typed table)."""
-    ok = "('ok', 'sep', 'dot0', 'frac')" if c.kind == "float" else "('ok', 'sep', 'dot0')"
+    """(condition, reason-kind code SQL) of a bad value of column ``c`` (on the typed table)."""
     if c.kind == "text":
-        return f"{c.name} IS NULL", "'empty'"
+        return f"{c.name} IS NULL", str(K["empty"])
     if c.kind == "date":
-        return f"_k_{c.name} <> 'ok'", f"_k_{c.name}"
+        return f"_k_{c.name} <> {K['ok']}", f"_k_{c.name}"
     below = {"neg": f"_v_{c.name} < 0", "nonpos": f"_v_{c.name} <= 0"}.get(c.minimum, "false")
-    cond = f"(_k_{c.name} NOT IN {ok} OR {below})"
-    reason = f"CASE WHEN _k_{c.name} NOT IN {ok} THEN _k_{c.name} ELSE '{c.minimum}' END"
+    cond = f"(_k_{c.name} NOT IN {_ok_kinds(c)} OR {below})"
+    reason = f"CASE WHEN _k_{c.name} NOT IN {_ok_kinds(c)} THEN _k_{c.name} ELSE {K.get(c.minimum, 0)} END"
     return cond, reason
 
 
 def typed_table(con, table: str, raw: str, cols: list[Col], log: list) -> None:
-    """Create ``<table>_t``: typed values, rows with a bad "drop" value removed, each reason counted."""
+    """Typed values of ``raw``: table ``<table>_k`` (kinds and values) and view ``<table>_t`` (the clean columns).
+
+    Rows with a bad value in a "drop" column are deleted and counted per reason; bad values of "null" columns
+    become NA (counted); separators and trailing ``.0`` are counted repairs.
+    """
     con.execute(f"CREATE TEMP TABLE {table}_k AS {_typed_select(cols, raw)}")
     drop = [c for c in cols if c.kind != "raw" and c.bad == "drop"]
-    why = " ".join(f"WHEN {_bad_sql(c)[0]} THEN '{c.name}:' || {_bad_sql(c)[1]}" for c in drop)
-    con.execute(f"ALTER TABLE {table}_k ADD COLUMN _why VARCHAR")
-    if why:
-        con.execute(f"UPDATE {table}_k SET _why = CASE {why} END")
-    for reason, n in con.execute(f"SELECT _why, count(*) FROM {table}_k WHERE _why IS NOT NULL "
-                                 "GROUP BY 1 ORDER BY 1").fetchall():
-        col, kind = reason.split(":")
+    # reason code = column position x 100 + kind code
+    why = " ".join(f"WHEN {_bad_sql(c)[0]} THEN {i * 100} + {_bad_sql(c)[1]}" for i, c in enumerate(drop))
+    why = f"CASE {why} END" if why else "NULL::INTEGER"
+    for reason, n in con.execute(f"SELECT _why, count(*) FROM (SELECT {why} AS _why FROM {table}_k) "
+                                 "WHERE _why IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall():
+        col, kind = drop[reason // 100].name, KINDS[reason % 100]
         label = (DATE_LABELS if kind in DATE_LABELS and kind != "empty" else KIND_LABELS)[kind]
         log_row(log, table, f"{col} {label}", n, "dropped")
+    con.execute(f"DELETE FROM {table}_k WHERE ({why}) IS NOT NULL")
     _count_repairs(con, table, cols, log)
     keep = []
     for c in cols:
         if c.kind in ("text", "date", "raw"):
             keep.append(c.name)
             continue
-        val = f"_v_{c.name}" if c.kind == "float" else f"_v_{c.name}::BIGINT"
         if c.bad == "null":
-            val = f"CASE WHEN NOT {_bad_sql(c)[0]} THEN {val} END"
-        keep.append(f"{val} AS {c.name}")
-    con.execute(f"CREATE TEMP TABLE {table}_t AS SELECT _row, {', '.join(keep)} "
-                f"FROM {table}_k WHERE _why IS NULL ORDER BY _row")
+            con.execute(f"UPDATE {table}_k SET _v_{c.name} = NULL WHERE {_bad_sql(c)[0]}")
+        keep.append(f"_v_{c.name}{'' if c.kind == 'float' else '::BIGINT'} AS {c.name}")
+    con.execute(f"CREATE VIEW {table}_t AS SELECT _row, {', '.join(keep)} FROM {table}_k")
 
 
 def _count_repairs(con, table: str, cols: list[Col], log: list) -> None:
@@ -149,10 +162,10 @@ def _count_repairs(con, table: str, cols: list[Col], log: list) -> None:
         return
     exprs = []
     for c in nums:
-        exprs += [f"sum((_k_{c.name} = 'sep')::INT)", f"sum((_k_{c.name} = 'dot0')::INT)"]
+        exprs += [f"sum((_k_{c.name} = {K['sep']})::INT)", f"sum((_k_{c.name} = {K['dot0']})::INT)"]
         if c.bad == "null":
-            exprs.append(f"sum(({_bad_sql(c)[0]} AND _k_{c.name} <> 'empty')::INT)")
-    r = iter(con.execute(f"SELECT {', '.join(exprs)} FROM {table}_k WHERE _why IS NULL").fetchone())
+            exprs.append(f"sum(({_bad_sql(c)[0]} AND _k_{c.name} <> {K['empty']})::INT)")
+    r = iter(con.execute(f"SELECT {', '.join(exprs)} FROM {table}_k").fetchone())
     for c in nums:
         log_row(log, table, f"{c.name} {KIND_LABELS['sep']}", next(r), "repaired")
         log_row(log, table, f"{c.name} {KIND_LABELS['dot0']}", next(r), "repaired")
@@ -161,17 +174,28 @@ def _count_repairs(con, table: str, cols: list[Col], log: list) -> None:
 
 
 def dedupe(con, table: str, key: list[str], cols: list[str], log: list) -> None:
-    """Drop exact duplicate rows, then rows repeating a key with other values; the first row in the file stays."""
-    before = con.execute(f"SELECT count(*) FROM {table}_t").fetchone()[0]
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_t AS SELECT * FROM {table}_t
-        QUALIFY row_number() OVER (PARTITION BY {', '.join(cols)} ORDER BY _row) = 1 ORDER BY _row""")
-    mid = con.execute(f"SELECT count(*) FROM {table}_t").fetchone()[0]
-    log_row(log, table, "완전히 같은 중복 행 — 파일에서 첫 행만 유지", before - mid, "dropped")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_t AS SELECT * FROM {table}_t
-        QUALIFY row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY _row) = 1 ORDER BY _row""")
-    after = con.execute(f"SELECT count(*) FROM {table}_t").fetchone()[0]
-    log_row(log, table, f"중복 키({', '.join(key)})에 다른 값 — 파일에서 첫 행 유지, 나머지 제외", mid - after,
-            "dropped")
+    """Keep the first row in the file of every key; count the others as exact duplicates (the same values as an
+    earlier row of the key) or conflicting duplicates (same key, other values).
+
+    Repeated keys are found with one hash aggregate; only their rows are ranked (the table is rewritten only
+    when there is something to drop).
+    """
+    k, h = ", ".join(key), f"hash({', '.join(cols)})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_dk AS SELECT {k} FROM {table}_t GROUP BY ALL "
+                "HAVING count(*) > 1")
+    extra = exact = 0
+    if con.execute(f"SELECT count(*) FROM {table}_dk").fetchone()[0]:
+        same = " AND ".join(f"b.{c} IS NOT DISTINCT FROM a.{c}" for c in key)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {table}_r AS SELECT _row, {k}, {h} AS _h,
+            row_number() OVER (PARTITION BY {k} ORDER BY _row) AS _rk
+            FROM {table}_t SEMI JOIN {table}_dk USING ({k})""")
+        extra, exact = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {table}_r b
+            WHERE b._h = a._h AND b._rk < a._rk AND {same})) FROM {table}_r a WHERE a._rk > 1""").fetchone()
+        con.execute(f"DELETE FROM {table}_k WHERE _row IN (SELECT _row FROM {table}_r WHERE _rk > 1)")
+        con.execute(f"DROP TABLE {table}_r")
+    con.execute(f"DROP TABLE {table}_dk")
+    log_row(log, table, "완전히 같은 중복 행 — 파일에서 첫 행만 유지", exact, "dropped")
+    log_row(log, table, f"중복 키({k})에 다른 값 — 파일에서 첫 행 유지, 나머지 제외", extra - exact, "dropped")
 
 
 def check_not_empty(con, key: str, source, raw_records: int, log: list) -> None:

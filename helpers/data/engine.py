@@ -191,7 +191,7 @@ def _clean_search1(con, log):
             _C("SEARCH_CNT", minimum="neg")]
     cleaning.typed_table(con, "search1", "raw_search1", cols, log)
     cleaning.dedupe(con, "search1", ["CLNT_ID", "SESS_ID", "KWD_NM"], [c.name for c in cols], log)
-    con.execute("CREATE TABLE search1 AS SELECT * FROM search1_t")
+    con.execute("CREATE TABLE search1 AS SELECT * FROM search1_t")  # the view's clean columns
 
 
 def _clean_search2(con, log):
@@ -208,7 +208,7 @@ def _clean_product(con, log):
     cleaning.typed_table(con, "product", "raw_product", cols, log)
     hits1 = _one(con, "SELECT count(*) FROM product_t WHERE HITS_SEQ = 1")
     _log(log, "product", "HITS_SEQ = 1 (공식 권고: 제외)", hits1, "dropped")
-    con.execute("DELETE FROM product_t WHERE HITS_SEQ = 1")
+    con.execute("DELETE FROM product_k WHERE _v_HITS_SEQ = 1")
     cleaning.dedupe(con, "product", ["CLNT_ID", "SESS_ID", "HITS_SEQ", "PD_C", "PD_ADD_NM"],
                     [c.name for c in cols], log)
     nomaster = _one(con, "SELECT count(*) FROM product_t ANTI JOIN master USING (PD_C)")

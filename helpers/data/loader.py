@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,12 @@ from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
 from helpers.data import engine, faults, rawscan
 
-CACHE_FORMAT = 4  # bump when the cached layout changes
+CACHE_FORMAT = 4
+#: Sort keys of the window tables (every other column is a function of these, so the order is total up to
+#: identical rows); the other window queries end in their own total ORDER BY.
+WINDOW_ORDER = {"purchases": "CLNT_ID, SESS_ID, HITS_SEQ, PD_C, PD_BUY_AM, PD_BUY_CT", "sessions": "CLNT_ID, SESS_ID",
+                "customers": "CLNT_ID", "search1": "CLNT_ID, SESS_ID, KWD_NM", "search2": "SESS_DT, KWD_NM",
+                "kwd": "KWD_NM"}  # bump when the cached layout changes
 
 
 # ------------------------------------------------------------------------------------------------
@@ -77,7 +83,7 @@ def file_checksum(path: Path) -> str:
 
 def detect_encoding(path: Path, encoding: str = "auto") -> str:
     """'utf-8' (BOM or not) or 'cp949', checked over the whole file (error names the line and the fix)."""
-    return rawscan._check_encoding(Path(path), encoding)
+    return rawscan.check_encoding(Path(path), encoding)
 
 
 def _transcode(path: Path, dest: Path) -> Path:
@@ -139,9 +145,11 @@ def _table_record(path: Path) -> dict:
     return {"rows": pq.ParquetFile(path).metadata.num_rows, "sha256": file_checksum(path)}
 
 
-def _build_cache(files: dict[str, Path], work: Path, encoding: str, progress) -> tuple[dict, dict]:
+def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, progress) -> tuple[dict, dict]:
     """Scan, parse and clean the tables into ``work``; return the meta (files, log, tables) and raw scans."""
-    scans = {k: rawscan.scan(p, encoding) for k, p in files.items()}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # numpy and I/O release the GIL
+        futures = {k: pool.submit(rawscan.scan, p, encoding, sums[k]) for k, p in files.items()}
+        scans = {k: f.result() for k, f in futures.items()}
     utf8 = {k: (_transcode(p, work / "utf8" / f"{k}.csv") if scans[k].encoding == "cp949" else p)
             for k, p in files.items()}
     result = engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress)
@@ -172,11 +180,11 @@ def _publish_cache(work: Path, target: Path, meta: dict) -> None:
     work.rename(target)
 
 
-def _clean_into_cache(data_dir, files, target: Path, encoding: str, damaged: str, progress) -> dict:
+def _clean_into_cache(data_dir, files, target: Path, encoding: str, sums: dict, damaged: str, progress) -> dict:
     progress(f"[data] cleaning {len(files)} tables from {data_dir} (first run; cached afterwards)")
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        meta, _ = _build_cache(files, work, encoding, progress)
+        meta, _ = _build_cache(files, work, encoding, sums, progress)
         if damaged:
             meta["log"].append({"table": "cache", "rule": f"캐시 손상({damaged}) → CSV에서 다시 만듦", "rows": 1,
                                 "action": "repaired"})
@@ -221,7 +229,7 @@ def prepare(data_dir: str | Path, *, encoding: str = "auto", cache_dir: str | Pa
         if meta is None:
             if damaged:
                 progress(f"[data] cache {target} is damaged ({damaged}): rebuilding it from the CSVs")
-            meta = _clean_into_cache(data_dir, files, target, encoding, damaged, progress)
+            meta = _clean_into_cache(data_dir, files, target, encoding, sums, damaged, progress)
     fp.files = meta["files"]
     paths = {k: target / f"{k}.parquet" for k in (*config.TABLES, "rejected_lines")}
     return paths, pd.DataFrame(meta["log"]), fp
@@ -294,8 +302,9 @@ class Dataset:
             except Exception:  # noqa: BLE001 - unreadable: rebuilt below
                 pass
             print(f"[data] window table {path} is damaged (checksum or rows differ): rebuilding it")
-        try:
-            self._views.write(sql, path)
+        try:  # a total order (up to identical rows): the same data gives the same bytes on every run
+            order = WINDOW_ORDER.get(name.split("_")[0])
+            self._views.write(f"SELECT * FROM ({sql}) ORDER BY {order}" if order else sql, path)
         except Exception as exc:  # noqa: BLE001
             if faults.is_machine_fault(exc):
                 raise faults.describe_os_error(path, exc, "writing the window table") from None

@@ -49,9 +49,14 @@ def _io_error(path: Path, exc: OSError, doing: str) -> DataError:
     return describe_os_error(path, exc, doing)
 
 
-def _line_parities(path: Path) -> tuple[str, tuple[np.ndarray, np.ndarray], np.ndarray, int, bool]:
-    """sha256, (odd-quote line numbers, their byte offsets), blank line numbers, physical lines, BOM (one pass, chunked numpy)."""
-    sha = hashlib.sha256()
+def _line_parities(path: Path, hashing: bool = True) -> tuple[str, tuple[np.ndarray, np.ndarray], np.ndarray, int,
+                                                              bool]:
+    """sha256, (odd-quote line numbers, their byte offsets), blank line numbers, physical lines, BOM.
+
+    One pass in chunks; newlines and quotes are located with numpy and a line's quote parity is the number of
+    quotes before its newline (``searchsorted``), so no per-byte Python work.
+    """
+    sha = hashlib.sha256() if hashing else None
     odd, offsets, blank = [], [], []
     carry = last = 0          # quote parity so far / at the last newline
     line0, prev_nl, size, bom = 0, -1, 0, False
@@ -59,12 +64,13 @@ def _line_parities(path: Path) -> tuple[str, tuple[np.ndarray, np.ndarray], np.n
         with open(path, "rb") as fh:
             while chunk := fh.read(CHUNK):
                 bom = bom or (size == 0 and chunk.startswith(codecs.BOM_UTF8))
-                sha.update(chunk)
+                if sha is not None:
+                    sha.update(chunk)
                 arr = np.frombuffer(chunk, dtype=np.uint8)
                 nl = np.flatnonzero(arr == 10)
-                cum = np.cumsum(arr == 34, dtype=np.uint8)
+                quotes = np.flatnonzero(arr == 34)   # sparse: parity at a newline = quotes before it, mod 2
                 if len(nl):
-                    at_nl = ((cum[nl] + carry) & 1).astype(np.int8)
+                    at_nl = ((np.searchsorted(quotes, nl) + carry) & 1).astype(np.int8)
                     at_start = np.concatenate([[last], at_nl[:-1]]).astype(np.int8)
                     starts = np.concatenate([[prev_nl - size], nl[:-1]])
                     flips = np.flatnonzero(at_nl != at_start)
@@ -74,7 +80,7 @@ def _line_parities(path: Path) -> tuple[str, tuple[np.ndarray, np.ndarray], np.n
                     empty = (nl - starts == 1) | ((nl - starts == 2) & cr)
                     blank.append(line0 + np.flatnonzero(empty) + 1)
                     last, prev_nl = int(at_nl[-1]), size + int(nl[-1])
-                carry = int((int(cum[-1]) + carry) & 1)
+                carry = (carry + len(quotes)) & 1
                 line0 += len(nl)
                 size += len(arr)
     except OSError as exc:
@@ -83,7 +89,7 @@ def _line_parities(path: Path) -> tuple[str, tuple[np.ndarray, np.ndarray], np.n
     if lines > line0 and carry != last:  # last line without newline holds an odd number of quotes
         odd.append(np.array([lines]))
         offsets.append(np.array([prev_nl + 1]))
-    return sha.hexdigest(), (_cat(odd), _cat(offsets)), _cat(blank), lines, bom
+    return (sha.hexdigest() if sha else ""), (_cat(odd), _cat(offsets)), _cat(blank), lines, bom
 
 
 def _cat(parts: list) -> np.ndarray:
@@ -133,7 +139,7 @@ def _resolve_quotes(path: Path, odd: tuple[np.ndarray, np.ndarray]) -> tuple[lis
     return spans, broken
 
 
-def _check_encoding(path: Path, encoding: str) -> str:
+def check_encoding(path: Path, encoding: str) -> str:
     """Decode the whole file; return 'utf-8' or 'cp949' or raise naming the line and the fix."""
     if encoding not in ENCODINGS:
         raise DataError(f"encoding='{encoding}' is not supported: use one of {sorted(ENCODINGS)}.")
@@ -168,11 +174,12 @@ def _first_bad_line(path: Path, enc: str) -> int | None:
         raise _io_error(path, exc, "reading") from None
 
 
-def scan(path: str | Path, encoding: str = "auto") -> RawScan:
-    """Checksum, encoding (whole file) and the parser-independent record count of one CSV."""
+def scan(path: str | Path, encoding: str = "auto", sha256: str | None = None) -> RawScan:
+    """Checksum (unless given), encoding (whole file) and the parser-independent record count of one CSV."""
     path = Path(path)
-    sha, odd, blank, lines, bom = _line_parities(path)
-    enc = _check_encoding(path, encoding)
+    sha, odd, blank, lines, bom = _line_parities(path, hashing=sha256 is None)
+    sha = sha256 or sha
+    enc = check_encoding(path, encoding)
     try:
         spans, broken = _resolve_quotes(path, odd)
     except OSError as exc:

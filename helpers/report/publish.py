@@ -88,6 +88,11 @@ def clean_stale(output_root: Path) -> list[Path]:
         if link.is_symlink() and pid.isdigit() and not pid_alive(int(pid)):
             link.unlink(missing_ok=True)
             removed.append(link)
+    for old in list(output_root.glob(".*.tmp-*")) + list(output_root.glob(".*.old-*")):  # older versions' folders
+        pid = old.name.rsplit("-", 1)[-1]
+        if old.is_dir() and not old.is_symlink() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
     builds = output_root / BUILDS
     if not builds.is_dir():
         return removed

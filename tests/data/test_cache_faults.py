@@ -65,6 +65,13 @@ def test_cleaned_tables_are_byte_identical_on_rebuild(raw_folder, tmp_path):
     a, b = _load(raw_folder, tmp_path / "c1"), _load(raw_folder, tmp_path / "c2")
     for key in ("product", "session", "master", "custom", "search1", "search2", "rejected_lines"):
         assert a.paths[key].read_bytes() == b.paths[key].read_bytes(), key
+    for ds in (a, b):  # and the window tables every chapter reads
+        ds.purchases(), ds.sessions(), ds.customers(), ds.clients(), ds.search1(), ds.search2()
+        ds.keyword_counts("search1"), ds.keyword_counts("search2"), ds.daily_revenue(), ds.customer_daily()
+    names = sorted(p.name for p in a._window_dir.glob("*.parquet"))
+    assert len(names) == 10
+    for name in names:
+        assert (a._window_dir / name).read_bytes() == (b._window_dir / name).read_bytes(), name
     a.close()
     b.close()
 

@@ -5,8 +5,9 @@ one ``sample`` generation (2 % of full, seed 42) scaled ×50. Tolerances, stated
 sample's noise (≈ 100 k lines) and what the generator does not model (e.g. September's higher value per line
 from Chuseok gifts): monthly lines ±8 %, total revenue ±5 % and each month ±20 %, weekday profile ±0.06 with
 Monday highest and Saturday lowest, Chuseok bottom ≤ −50 % and recovered by 09-26 (±15 %), CLAC1 row shares
-±1.6 points, genders and age bands above 10 % ±7 % (50s ±12 %), devices mobile/desktop ±6 %, five largest zones ±8 % (below 200 k rows ±12 %: a client's sessions share a region), member
-share ±1.5 points, sessionless lines 15 % ±1 point, Product and Session rows ±3 %.
+±1.6 points, genders and age bands above 10 % ±7 % (50s ±12 %), devices mobile/desktop ±6 %, five largest
+zones ±8 % (below 200 k rows ±12 %: a client's sessions share a region), member share ±1.5 points,
+sessionless lines 15 % ±1 point, Product and Session rows ±3 %.
 """
 from __future__ import annotations
 

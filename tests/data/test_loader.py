@@ -148,6 +148,12 @@ def test_window_outside_data_and_bad_dates(raw_folder, cache_dir):
         load_dataset(raw_folder, "2018-04-01", "2018-13-01", cache_dir=cache_dir, progress=lambda *_: None)
 
 
+def test_window_without_sessions_is_a_clear_error(raw_folder, cache_dir):
+    # the data cover 2017-01-01..2018-09-30 (one 2017 session) but nothing happened in June 2017
+    with pytest.raises(DataError, match=r"Table 05 session .* has no session in the window 2017-06-01..2017-06-30"):
+        load_dataset(raw_folder, "2017-06-01", "2017-06-30", cache_dir=cache_dir, progress=lambda *_: None)
+
+
 def test_missing_folder():
     with pytest.raises(DataError, match="is not a folder"):
         loader.find_tables("/nonexistent/lpoint")

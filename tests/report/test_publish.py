@@ -131,3 +131,13 @@ def test_stale_cleanup_keeps_live_and_linked_builds(tmp_path):
     publish.clean_stale(root)
     assert live.is_dir() and _visible(root) == "report one"
     assert publish.pid_alive(os.getpid()) and not publish.pid_alive(2**22 + 12345)
+
+
+def test_leftovers_of_the_old_layout_are_removed_when_their_run_is_dead(tmp_path):
+    root = tmp_path / "reports"
+    dead = root / f".{NAME}.tmp-{2**22 + 777}"
+    live = root / f".{NAME}.tmp-{os.getpid()}"
+    for folder in (dead, live):
+        (folder / "notebooks").mkdir(parents=True)
+    _run(root, "one")
+    assert not dead.exists() and live.exists() and _visible(root) == "report one"
