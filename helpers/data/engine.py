@@ -1,15 +1,17 @@
 """The narrow module for heavy work: parsing, cleaning, joins and aggregations run in DuckDB.
 
-Every SQL statement of the project lives here. Chapters never see DuckDB: they receive pandas frames
-of analysis size from :class:`helpers.data.loader.Dataset`, which calls the functions below. Swapping the
-engine for a distributed one means re-implementing this module only.
+Every SQL statement of the project lives in the data layer: here (the cleaning steps per table and the
+window views), in :mod:`helpers.data.parsing` (the strict CSV read) and :mod:`helpers.data.cleaning` (one rule
+per kind of bad value). Chapters never see DuckDB: they receive pandas frames of analysis size from
+:class:`helpers.data.loader.Dataset`, which calls the functions below.
 
-Cleaning follows DATA.md: text numbers with thousands separators, YYYYMMDD integer dates, zero-padded
-ids, empty session times, impossible values. Every rule returns the number of rows it touched so the
-loader can show a cleaning log; nothing is dropped without a count.
+Every input row is used as written, repaired by a named rule, or dropped with a reason, and for each table
+``raw records = set aside + dropped + kept`` is checked (:func:`clean_tables`).
 """
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,11 @@ import duckdb
 import pandas as pd
 
 from helpers.common import config
-from helpers.common.labels import AGE_BANDS
+from helpers.common.errors import DataError
+from helpers.data import cleaning, parsing
+
+#: Category of a purchase line whose PD_C is not in Master (its revenue is kept, counted in the log).
+UNCLASSIFIED = "(미분류)"
 
 # Raw columns every table must have (DATA.md). Extra columns are ignored.
 RAW_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -38,6 +44,7 @@ class CleanResult:
     paths: dict[str, Path]
     log: list[dict] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    rejected: pd.DataFrame | None = None
 
 
 def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -55,239 +62,188 @@ def _q(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def raw_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Header of a CSV as DuckDB reads it (BOM stripped)."""
-    rel = con.sql(f"SELECT * FROM read_csv({_q(path)}, header=true, all_varchar=true, sample_size=1000) LIMIT 0")
-    return [c.lstrip("\ufeff").strip() for c in rel.columns]
-
-
-def _read(path: Path) -> str:
-    # all_varchar: every quirk (separators, padding, empties) is handled explicitly below, never guessed.
-    return (f"read_csv({_q(path)}, header=true, all_varchar=true, quote='\"', escape='\"', delim=',', "
-            f"null_padding=true, strict_mode=false)")
-
-
-def _num(col: str) -> str:
-    """Text number with optional thousands separators -> DOUBLE (NULL when empty or not a number)."""
-    return f"TRY_CAST(NULLIF(replace(trim({col}), ',', ''), '') AS DOUBLE)"
-
-
-def _int(col: str) -> str:
-    return f"TRY_CAST(NULLIF(replace(trim({col}), ',', ''), '') AS BIGINT)"
-
-
-def _has_sep(col: str) -> str:
-    return f"coalesce(strpos({col}, ',') > 0, false)"
-
-
 def _log(log: list, table: str, rule: str, rows: int, action: str) -> None:
-    log.append({"table": table, "rule": rule, "rows": int(rows or 0), "action": action})
+    cleaning.log_row(log, table, rule, rows, action)
 
 
-def clean_tables(files: dict[str, Path], out_dir: Path, *, threads: int | None = None) -> CleanResult:
-    """Parse and clean the six raw CSV files (already UTF-8) into Parquet files in ``out_dir``.
+def _one(con, sql: str):
+    return con.execute(sql).fetchone()[0]
+
+
+def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Path], scans: dict,
+                 threads: int | None = None, progress=print) -> CleanResult:
+    """Parse strictly and clean the six raw CSV files (already UTF-8) into Parquet files in ``out_dir``.
 
     Parameters
     ----------
     files : dict
         Table key (``config.TABLES``) -> UTF-8 CSV path.
     out_dir : Path
-        Folder for ``<table>.parquet``.
+        Folder for ``<table>.parquet`` (and temporary copies).
+    sources, scans : dict
+        The user's file and its :class:`~helpers.data.rawscan.RawScan` per table (names and counts).
 
     Returns
     -------
     CleanResult
-        Parquet paths, the cleaning log (rule, table, rows, action) and row counts.
+        Parquet paths, the cleaning log (rule, table, rows, action), row accounting per table and the
+        set-aside lines (``rejected``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     con = connect(threads)
+    con.execute("SET preserve_insertion_order = true")  # rowid = file order: "first row" is the file's first
     log: list[dict] = []
+    try:
+        parsed = {k: parsing.load_raw(con, k, sources[k], files[k], scans[k], out_dir, RAW_COLUMNS[k])
+                  for k in files}
+        for k in files:
+            log += parsing.reject_log(parsed[k])
+            cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
+        for step in (_clean_master, _clean_custom, _clean_session, _clean_search1, _clean_search2, _clean_product):
+            step(con, log)
+        rows = _account(con, parsed, log, sources)
+        paths = {k: _write_table(con, k, out_dir) for k in ("master", "custom", "session", "search1", "search2",
+                                                            "product")}
+    finally:
+        con.close()
+    return CleanResult(paths=paths, log=log, rows=rows, rejected=parsing.rejected_sample(list(parsed.values())))
+
+
+def _write_table(con, key: str, out_dir: Path) -> Path:
+    """Write one cleaned table in file order (deterministic bytes) to a unique name, then rename it."""
+    p = out_dir / f"{key}.parquet"
+    tmp = out_dir / f".{key}.{os.getpid()}.{secrets.token_hex(4)}.parquet"
+    con.execute(f"COPY (SELECT * EXCLUDE (_row) FROM {key} ORDER BY _row) TO {_q(tmp)} "
+                "(FORMAT parquet, COMPRESSION zstd)")
+    os.replace(tmp, p)
+    return p
+
+
+def _account(con, parsed: dict, log: list, sources: dict) -> dict[str, int]:
+    """Row accounting per table: raw records = set aside + dropped + kept, else a DataError (never silent)."""
     rows: dict[str, int] = {}
-    for key, path in files.items():
-        con.execute(f"CREATE TABLE raw_{key} AS SELECT * FROM {_read(path)}")
-        # Column names may carry a BOM or blanks in re-saved copies.
-        for col in con.sql(f"SELECT * FROM raw_{key} LIMIT 0").columns:
-            clean = col.lstrip("\ufeff").strip()
-            if clean != col:
-                con.execute(f'ALTER TABLE raw_{key} RENAME COLUMN "{col}" TO "{clean}"')
-        rows[f"raw_{key}"] = con.execute(f"SELECT count(*) FROM raw_{key}").fetchone()[0]
-
-    _clean_master(con, log)
-    _clean_custom(con, log)
-    _clean_session(con, log)
-    _clean_search1(con, log)
-    _clean_search2(con, log)
-    _clean_product(con, log)
-
-    paths = {}
-    for key in ("master", "custom", "session", "search1", "search2", "product"):
-        p = out_dir / f"{key}.parquet"
-        con.execute(f"COPY {key} TO {_q(p)} (FORMAT parquet, COMPRESSION zstd)")
-        paths[key] = p
-        rows[key] = con.execute(f"SELECT count(*) FROM {key}").fetchone()[0]
-    con.close()
-    return CleanResult(paths=paths, log=log, rows=rows)
+    for k, pr in parsed.items():
+        cleaning.check_not_empty(con, k, sources[k].name, pr.scan.records, log)
+        kept = _one(con, f"SELECT count(*) FROM {k}")
+        dropped = sum(r["rows"] for r in log if r["table"] == k and r["action"] == "dropped")
+        raw = pr.scan.records + len(pr.scan.set_aside)  # every record, blank and broken-quote lines included
+        if raw != dropped + kept:
+            raise DataError(f"Row accounting failed for '{sources[k]}': {raw:,} raw records but {dropped:,} "
+                            f"dropped + {kept:,} kept. This is a bug in the cleaner: report it with the file.")
+        rows.update({f"raw_{k}": raw, f"set_aside_{k}": len(pr.rejected), k: kept,
+                     f"dropped_{k}": dropped - len(pr.rejected)})
+    return rows
 
 
-def _dedupe_key(con, table: str, key: str, log: list, label: str) -> None:
-    n = con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}").fetchone()[0]
-    if n:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} "
-                    f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row) = 1")
-    _log(log, label, f"중복 키({key}) 제거 — 첫 행 유지", n, "dropped")
+_C = cleaning.Col
 
 
 def _clean_master(con, log):
-    con.execute(f"""
-        CREATE TABLE m0 AS SELECT row_number() OVER () AS _row, {_int('PD_C')} AS PD_C, PD_NM,
-            nullif(trim(CLAC1_NM), '') AS CLAC1_NM, nullif(trim(CLAC2_NM), '') AS CLAC2_NM,
-            nullif(trim(CLAC3_NM), '') AS CLAC3_NM
-        FROM raw_master""")
-    bad = con.execute("SELECT count(*) FROM m0 WHERE PD_C IS NULL").fetchone()[0]
-    _log(log, "master", "PD_C 숫자 아님/빈 값", bad, "dropped")
-    con.execute("DELETE FROM m0 WHERE PD_C IS NULL")
-    _dedupe_key(con, "m0", "PD_C", log, "master")
-    miss = con.execute("SELECT count(*) FROM m0 WHERE CLAC1_NM IS NULL").fetchone()[0]
+    cols = [_C("PD_C", minimum="neg"), _C("PD_NM", "raw"), _C("CLAC1_NM", "text", bad="keep"),
+            _C("CLAC2_NM", "text", bad="keep"), _C("CLAC3_NM", "text", bad="keep")]
+    cleaning.typed_table(con, "master", "raw_master", cols, log)
+    cleaning.dedupe(con, "master", ["PD_C"], [c.name for c in cols], log)
+    miss = _one(con, "SELECT count(*) FROM master_t WHERE CLAC1_NM IS NULL")
     _log(log, "master", "CLAC1_NM 빈 값 → '(미분류)'", miss, "repaired")
-    con.execute("""CREATE TABLE master AS SELECT PD_C, PD_NM, coalesce(CLAC1_NM, '(미분류)') AS CLAC1_NM,
-        coalesce(CLAC2_NM, '(미분류)') AS CLAC2_NM, coalesce(CLAC3_NM, '(미분류)') AS CLAC3_NM FROM m0""")
+    con.execute(f"""CREATE TABLE master AS SELECT _row, PD_C, PD_NM,
+        coalesce(CLAC1_NM, '{UNCLASSIFIED}') AS CLAC1_NM, coalesce(CLAC2_NM, '{UNCLASSIFIED}') AS CLAC2_NM,
+        coalesce(CLAC3_NM, '{UNCLASSIFIED}') AS CLAC3_NM FROM master_t""")
 
 
 def _clean_custom(con, log):
-    con.execute(f"""
-        CREATE TABLE c0 AS SELECT row_number() OVER () AS _row, {_int('CLNT_ID')} AS CLNT_ID,
-            upper(trim(CLNT_GENDER)) AS G, {_int('CLNT_AGE')} AS A FROM raw_custom""")
-    bad = con.execute("SELECT count(*) FROM c0 WHERE CLNT_ID IS NULL").fetchone()[0]
-    _log(log, "custom", "CLNT_ID 숫자 아님/빈 값", bad, "dropped")
-    con.execute("DELETE FROM c0 WHERE CLNT_ID IS NULL")
-    _dedupe_key(con, "c0", "CLNT_ID", log, "custom")
-    genders = ", ".join(f"'{g}'" for g in config.GENDERS)
-    ages = ", ".join(str(a) for a in AGE_BANDS)
-    n_g = con.execute(f"SELECT count(*) FROM c0 WHERE G IS NULL OR G NOT IN ({genders})").fetchone()[0]
-    n_a = con.execute(f"SELECT count(*) FROM c0 WHERE A IS NULL OR A NOT IN ({ages})").fetchone()[0]
-    _log(log, "custom", "성별이 F/M 아님 → 성별 미상(NA)", n_g, "repaired")
-    _log(log, "custom", "연령대가 10..80 아님 → 연령 미상(NA)", n_a, "repaired")
-    con.execute(f"""CREATE TABLE custom AS SELECT CLNT_ID,
-        CASE WHEN G IN ({genders}) THEN G END AS CLNT_GENDER,
-        CASE WHEN A IN ({ages}) THEN A END AS CLNT_AGE FROM c0""")
+    cols = [_C("CLNT_ID", minimum="neg"), _C("CLNT_GENDER", "text", bad="keep"), _C("CLNT_AGE", bad="null")]
+    cleaning.typed_table(con, "custom", "raw_custom", cols, log)
+    cleaning.dedupe(con, "custom", ["CLNT_ID"], [c.name for c in cols], log)
+    g, a = cleaning.GENDERS_SQL, cleaning.AGES_SQL
+    r = con.execute(f"""SELECT sum((CLNT_GENDER <> upper(CLNT_GENDER) AND upper(CLNT_GENDER) IN ({g}))::INT),
+        sum((upper(CLNT_GENDER) NOT IN ({g}) OR CLNT_GENDER IS NULL)::INT),
+        sum((CLNT_AGE IS NULL OR CLNT_AGE NOT IN ({a}))::INT) FROM custom_t""").fetchone()
+    _log(log, "custom", "성별 소문자 → 대문자(\"f\" → \"F\")", r[0], "repaired")
+    _log(log, "custom", "성별이 F/M 아님 → 성별 미상(NA)", r[1], "repaired")
+    _log(log, "custom", "연령대가 10..80 아님 → 연령 미상(NA)", r[2], "repaired")
+    con.execute(f"""CREATE TABLE custom AS SELECT _row, CLNT_ID,
+        CASE WHEN upper(CLNT_GENDER) IN ({g}) THEN upper(CLNT_GENDER) END AS CLNT_GENDER,
+        CASE WHEN CLNT_AGE IN ({a}) THEN CLNT_AGE END AS CLNT_AGE FROM custom_t""")
 
 
 def _clean_session(con, log):
-    con.execute(f"""
-        CREATE TABLE s0 AS SELECT row_number() OVER () AS _row,
-            {_int('CLNT_ID')} AS CLNT_ID, {_int('SESS_ID')} AS SESS_ID, {_int('SESS_SEQ')} AS SESS_SEQ,
-            TRY_STRPTIME(trim(SESS_DT), '%Y%m%d')::DATE AS SESS_DT,
-            {_num('TOT_PAG_VIEW_CT')} AS TOT_PAG_VIEW_CT, {_num('TOT_SESS_HR_V')} AS TOT_SESS_HR_V,
-            {_has_sep('TOT_SESS_HR_V')} AS _sep_hr,
-            lower(trim(DVC_CTG_NM)) AS DVC_CTG_NM, nullif(trim(ZON_NM), '') AS ZON_NM,
-            nullif(trim(CITY_NM), '') AS CITY_NM
-        FROM raw_session""")
-    bad = con.execute("SELECT count(*) FROM s0 WHERE CLNT_ID IS NULL OR SESS_ID IS NULL").fetchone()[0]
-    _log(log, "session", "CLNT_ID/SESS_ID 숫자 아님/빈 값", bad, "dropped")
-    bad_dt = con.execute("SELECT count(*) FROM s0 WHERE SESS_DT IS NULL AND CLNT_ID IS NOT NULL "
-                     "AND SESS_ID IS NOT NULL").fetchone()[0]
-    _log(log, "session", "SESS_DT가 YYYYMMDD 날짜 아님", bad_dt, "dropped")
-    con.execute("DELETE FROM s0 WHERE CLNT_ID IS NULL OR SESS_ID IS NULL OR SESS_DT IS NULL")
-    _dedupe_key(con, "s0", "CLNT_ID, SESS_ID", log, "session")
-    r = con.execute(f"""SELECT sum(_sep_hr::INT), sum((TOT_SESS_HR_V IS NULL)::INT),
-        sum((TOT_PAG_VIEW_CT IS NULL)::INT), sum((TOT_SESS_HR_V < 0 OR TOT_PAG_VIEW_CT < 0)::INT),
-        sum((DVC_CTG_NM IS NULL OR DVC_CTG_NM NOT IN {tuple(config.DEVICES)})::INT) FROM s0""").fetchone()
-    _log(log, "session", "TOT_SESS_HR_V 천 단위 구분자(\"1,890\") → 숫자", r[0], "repaired")
-    _log(log, "session", "TOT_SESS_HR_V 빈 값 → 결측(NaN) 유지", r[1], "kept")
-    _log(log, "session", "TOT_PAG_VIEW_CT 결측 → 결측(NaN) 유지", r[2], "kept")
-    _log(log, "session", "음수 세션시간/페이지뷰 → 결측(NaN)", r[3], "repaired")
-    _log(log, "session", "기기가 mobile/desktop/tablet 아님 → 기기 미상(NA)", r[4], "repaired")
-    con.execute(f"""CREATE TABLE session AS SELECT CLNT_ID, SESS_ID, SESS_SEQ, SESS_DT,
-        CASE WHEN TOT_PAG_VIEW_CT >= 0 THEN TOT_PAG_VIEW_CT END AS TOT_PAG_VIEW_CT,
-        CASE WHEN TOT_SESS_HR_V >= 0 THEN TOT_SESS_HR_V END AS TOT_SESS_HR_V,
-        CASE WHEN DVC_CTG_NM IN {tuple(config.DEVICES)} THEN DVC_CTG_NM END AS DVC_CTG_NM,
-        ZON_NM, CITY_NM FROM s0""")
+    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("SESS_SEQ", bad="null"),
+            _C("SESS_DT", "date"), _C("TOT_PAG_VIEW_CT", "float", bad="null", minimum="neg"),
+            _C("TOT_SESS_HR_V", "float", bad="null", minimum="neg"), _C("DVC_CTG_NM", "text", bad="keep"),
+            _C("ZON_NM", "text", bad="keep"), _C("CITY_NM", "text", bad="keep")]
+    cleaning.typed_table(con, "session", "raw_session", cols, log)
+    cleaning.dedupe(con, "session", ["CLNT_ID", "SESS_ID"], [c.name for c in cols], log)
+    d = cleaning.DEVICES_SQL
+    r = con.execute(f"""SELECT sum((TOT_SESS_HR_V IS NULL)::INT), sum((TOT_PAG_VIEW_CT IS NULL)::INT),
+        sum((DVC_CTG_NM <> lower(DVC_CTG_NM) AND lower(DVC_CTG_NM) IN ({d}))::INT),
+        sum((DVC_CTG_NM IS NULL OR lower(DVC_CTG_NM) NOT IN ({d}))::INT) FROM session_t""").fetchone()
+    _log(log, "session", "TOT_SESS_HR_V 빈 값 → 결측(NaN) 유지", r[0], "kept")
+    _log(log, "session", "TOT_PAG_VIEW_CT 결측 → 결측(NaN) 유지", r[1], "kept")
+    _log(log, "session", "기기 대문자 → 소문자(\"Mobile\" → \"mobile\")", r[2], "repaired")
+    _log(log, "session", "기기가 mobile/desktop/tablet 아님 → 기기 미상(NA)", r[3], "repaired")
+    con.execute(f"""CREATE TABLE session AS SELECT _row, CLNT_ID, SESS_ID, SESS_SEQ, SESS_DT, TOT_PAG_VIEW_CT,
+        TOT_SESS_HR_V, CASE WHEN lower(DVC_CTG_NM) IN ({d}) THEN lower(DVC_CTG_NM) END AS DVC_CTG_NM,
+        ZON_NM, CITY_NM FROM session_t""")
 
 
 def _clean_search1(con, log):
-    con.execute(f"""CREATE TABLE q0 AS SELECT {_int('CLNT_ID')} AS CLNT_ID, {_int('SESS_ID')} AS SESS_ID,
-        trim(KWD_NM) AS KWD_NM, {_int('SEARCH_CNT')} AS SEARCH_CNT FROM raw_search1""")
-    bad = con.execute("""SELECT count(*) FROM q0 WHERE CLNT_ID IS NULL OR SESS_ID IS NULL OR SEARCH_CNT IS NULL
-        OR SEARCH_CNT < 0 OR KWD_NM IS NULL OR KWD_NM = ''""").fetchone()[0]
-    _log(log, "search1", "키/키워드/검색수 누락·음수", bad, "dropped")
-    con.execute("""CREATE TABLE search1 AS SELECT * FROM q0 WHERE NOT (CLNT_ID IS NULL OR SESS_ID IS NULL
-        OR SEARCH_CNT IS NULL OR SEARCH_CNT < 0 OR KWD_NM IS NULL OR KWD_NM = '')""")
+    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("KWD_NM", "text"),
+            _C("SEARCH_CNT", minimum="neg")]
+    cleaning.typed_table(con, "search1", "raw_search1", cols, log)
+    cleaning.dedupe(con, "search1", ["CLNT_ID", "SESS_ID", "KWD_NM"], [c.name for c in cols], log)
+    con.execute("CREATE TABLE search1 AS SELECT * FROM search1_t")  # the view's clean columns
 
 
 def _clean_search2(con, log):
-    con.execute(f"""CREATE TABLE w0 AS SELECT TRY_STRPTIME(trim(SESS_DT), '%Y%m%d')::DATE AS SESS_DT,
-        trim(KWD_NM) AS KWD_NM, {_int('SEARCH_CNT')} AS SEARCH_CNT, {_has_sep('SEARCH_CNT')} AS _sep
-        FROM raw_search2""")
-    sep = con.execute("SELECT sum(_sep::INT) FROM w0").fetchone()[0]
-    _log(log, "search2", "SEARCH_CNT 천 단위 구분자 → 숫자", sep, "repaired")
-    bad = con.execute("""SELECT count(*) FROM w0 WHERE SESS_DT IS NULL OR SEARCH_CNT IS NULL OR SEARCH_CNT < 0
-        OR KWD_NM IS NULL OR KWD_NM = ''""").fetchone()[0]
-    _log(log, "search2", "날짜/키워드/검색수 누락·음수", bad, "dropped")
-    con.execute("""CREATE TABLE search2 AS SELECT SESS_DT, KWD_NM, SEARCH_CNT FROM w0 WHERE NOT (SESS_DT IS NULL
-        OR SEARCH_CNT IS NULL OR SEARCH_CNT < 0 OR KWD_NM IS NULL OR KWD_NM = '')""")
+    cols = [_C("SESS_DT", "date"), _C("KWD_NM", "text"), _C("SEARCH_CNT", minimum="neg")]
+    cleaning.typed_table(con, "search2", "raw_search2", cols, log)
+    cleaning.dedupe(con, "search2", ["SESS_DT", "KWD_NM"], [c.name for c in cols], log)
+    con.execute("CREATE TABLE search2 AS SELECT * FROM search2_t")
 
 
 def _clean_product(con, log):
-    con.execute(f"""
-        CREATE TABLE p0 AS SELECT
-            {_int('CLNT_ID')} AS CLNT_ID, {_int('SESS_ID')} AS SESS_ID, {_int('HITS_SEQ')} AS HITS_SEQ,
-            {_int('PD_C')} AS PD_C, PD_ADD_NM, PD_BRA_NM,
-            {_num('PD_BUY_AM')} AS PD_BUY_AM, {_num('PD_BUY_CT')} AS PD_BUY_CT,
-            {_has_sep('PD_BUY_AM')} AS _sep_am, {_has_sep('PD_BUY_CT')} AS _sep_ct
-        FROM raw_product""")
-    n = con.execute("SELECT count(*) FROM p0").fetchone()[0]
-    keybad = con.execute("SELECT count(*) FROM p0 WHERE CLNT_ID IS NULL OR SESS_ID IS NULL OR PD_C IS NULL").fetchone()[0]
-    _log(log, "product", "CLNT_ID/SESS_ID/PD_C 숫자 아님/빈 값", keybad, "dropped")
-    con.execute("DELETE FROM p0 WHERE CLNT_ID IS NULL OR SESS_ID IS NULL OR PD_C IS NULL")
-    r = con.execute("SELECT sum(_sep_am::INT), sum(_sep_ct::INT) FROM p0").fetchone()
-    _log(log, "product", "PD_BUY_AM 천 단위 구분자(\"39,000\") → 숫자", r[0], "repaired")
-    _log(log, "product", "PD_BUY_CT 천 단위 구분자(\"1,440\") → 숫자", r[1], "repaired")
-    hits1 = con.execute("SELECT count(*) FROM p0 WHERE HITS_SEQ = 1").fetchone()[0]
+    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("HITS_SEQ", minimum="neg"),
+            _C("PD_C", minimum="neg"), _C("PD_ADD_NM", "raw"), _C("PD_BRA_NM", "raw"),
+            _C("PD_BUY_AM", minimum="neg"), _C("PD_BUY_CT", minimum="nonpos")]
+    cleaning.typed_table(con, "product", "raw_product", cols, log)
+    hits1 = _one(con, "SELECT count(*) FROM product_t WHERE HITS_SEQ = 1")
     _log(log, "product", "HITS_SEQ = 1 (공식 권고: 제외)", hits1, "dropped")
-    con.execute("DELETE FROM p0 WHERE HITS_SEQ = 1")
-    before = con.execute("SELECT count(*) FROM p0").fetchone()[0]
-    con.execute("""CREATE OR REPLACE TABLE p0 AS SELECT DISTINCT ON (CLNT_ID, SESS_ID, HITS_SEQ, PD_C,
-        PD_ADD_NM, PD_BRA_NM, PD_BUY_AM, PD_BUY_CT) * FROM p0""")
-    dup = before - con.execute("SELECT count(*) FROM p0").fetchone()[0]
-    _log(log, "product", "완전히 같은 중복 행", dup, "dropped")
-    badam = con.execute("SELECT count(*) FROM p0 WHERE PD_BUY_AM IS NULL OR PD_BUY_AM < 0").fetchone()[0]
-    _log(log, "product", "PD_BUY_AM 음수/숫자 아님", badam, "dropped")
-    badct = con.execute("SELECT count(*) FROM p0 WHERE (PD_BUY_AM IS NOT NULL AND PD_BUY_AM >= 0) "
-                    "AND (PD_BUY_CT IS NULL OR PD_BUY_CT <= 0)").fetchone()[0]
-    _log(log, "product", "PD_BUY_CT 0 이하/숫자 아님", badct, "dropped")
-    con.execute("DELETE FROM p0 WHERE PD_BUY_AM IS NULL OR PD_BUY_AM < 0 OR PD_BUY_CT IS NULL OR PD_BUY_CT <= 0")
-    nomaster = con.execute("SELECT count(*) FROM p0 ANTI JOIN master USING (PD_C)").fetchone()[0]
-    _log(log, "product", "PD_C가 Master에 없음", nomaster, "dropped")
-    nosess = con.execute("SELECT count(*) FROM p0 SEMI JOIN master USING (PD_C) "
-                     "ANTI JOIN session USING (CLNT_ID, SESS_ID)").fetchone()[0]
-    _log(log, "product", "(CLNT_ID, SESS_ID)가 Session에 없음", nosess, "dropped")
+    con.execute("DELETE FROM product_k WHERE _v_HITS_SEQ = 1")
+    cleaning.dedupe(con, "product", ["CLNT_ID", "SESS_ID", "HITS_SEQ", "PD_C", "PD_ADD_NM"],
+                    [c.name for c in cols], log)
+    nomaster = _one(con, "SELECT count(*) FROM product_t ANTI JOIN master USING (PD_C)")
+    _log(log, "product", f"PD_C가 Master에 없음 → 매출 유지, 분류 '{UNCLASSIFIED}'", nomaster, "kept")
+    n, rev = con.execute("""SELECT count(*), coalesce(sum(PD_BUY_AM * PD_BUY_CT), 0) FROM product_t
+        ANTI JOIN session USING (CLNT_ID, SESS_ID)""").fetchone()
+    _log(log, "product", f"(CLNT_ID, SESS_ID)가 Session에 없음 — 날짜 없음: 날짜 기반 분석에서 제외 "
+         f"(매출 {rev:,.0f}원)", n, "excluded")
+    _repair_div1000(con, log)
+    out = _one(con, f"""SELECT count(*) FROM (SELECT CLNT_ID, SESS_ID, sum(PD_BUY_AM * PD_BUY_CT) AS t
+        FROM product GROUP BY ALL) WHERE t > {config.SESSION_OUTLIER_KRW}""")
+    _log(log, "product", f"세션 합계 {config.SESSION_OUTLIER_KRW:,}원 초과 이상치 (표시만, 유지)", out, "flagged")
 
-    # ÷1000 price errors (DATA.md): in the listed categories a unit price that, ×1000, sits close to the
-    # usual price of the same product (or, for a product seen once, of its CLAC3 group) is repaired.
+
+def _repair_div1000(con, log):
+    """÷1000 price errors (DATA.md): in the listed categories a unit price that, ×1000, sits close to the usual
+    price of the same product (or, for a product seen once, of its CLAC3 group) is repaired."""
     cats = tuple(config.PRICE_DIV1000_CATEGORIES)
     below = config.PRICE_DIV1000_BELOW
     con.execute(f"""
-        CREATE TABLE p1 AS
-        WITH j AS (
-            SELECT p.*, m.CLAC1_NM, m.CLAC3_NM FROM p0 p
-            JOIN master m USING (PD_C) SEMI JOIN session USING (CLNT_ID, SESS_ID)),
+        CREATE TEMP TABLE product_d AS
+        WITH j AS (SELECT p.*, m.CLAC1_NM, m.CLAC3_NM FROM product_t p LEFT JOIN master m USING (PD_C)),
         ref_pd AS (SELECT PD_C, median(PD_BUY_AM) AS ref FROM j WHERE PD_BUY_AM >= {below} GROUP BY PD_C),
         ref_c3 AS (SELECT CLAC3_NM, median(PD_BUY_AM) AS ref FROM j
                    WHERE PD_BUY_AM >= {below} AND CLAC1_NM IN {cats} GROUP BY CLAC3_NM)
-        SELECT j.* EXCLUDE (CLAC1_NM, CLAC3_NM, _sep_am, _sep_ct),
-            (j.CLAC1_NM IN {cats} AND j.PD_BUY_AM > 0 AND j.PD_BUY_AM < {below}
-             AND j.PD_BUY_AM * 1000 BETWEEN 0.2 * coalesce(rp.ref, rc.ref) AND 5 * coalesce(rp.ref, rc.ref))
+        SELECT j.* EXCLUDE (CLAC1_NM, CLAC3_NM),
+            coalesce(j.CLAC1_NM IN {cats} AND j.PD_BUY_AM > 0 AND j.PD_BUY_AM < {below}
+             AND j.PD_BUY_AM * 1000 BETWEEN 0.2 * coalesce(rp.ref, rc.ref) AND 5 * coalesce(rp.ref, rc.ref), false)
              AS _div1000
         FROM j LEFT JOIN ref_pd rp USING (PD_C) LEFT JOIN ref_c3 rc USING (CLAC3_NM)""")
-    fix = con.execute("SELECT count(*) FROM p1 WHERE _div1000").fetchone()[0]
+    fix = _one(con, "SELECT count(*) FROM product_d WHERE _div1000")
     _log(log, "product", "÷1000 가격 오류(가구·가전·컴퓨터) → ×1000", fix, "repaired")
-    con.execute("""CREATE TABLE product AS SELECT CLNT_ID, SESS_ID, HITS_SEQ, PD_C, PD_ADD_NM, PD_BRA_NM,
-        CASE WHEN _div1000 THEN PD_BUY_AM * 1000 ELSE PD_BUY_AM END AS PD_BUY_AM,
-        PD_BUY_CT::BIGINT AS PD_BUY_CT FROM p1""")
-    out = con.execute(f"""SELECT count(*) FROM (SELECT CLNT_ID, SESS_ID, sum(PD_BUY_AM * PD_BUY_CT) AS t
-        FROM product GROUP BY ALL) WHERE t > {config.SESSION_OUTLIER_KRW}""").fetchone()[0]
-    _log(log, "product", f"세션 합계 {config.SESSION_OUTLIER_KRW:,}원 초과 이상치 (표시만, 유지)", out, "flagged")
-    del n
+    con.execute("""CREATE TABLE product AS SELECT _row, CLNT_ID, SESS_ID, HITS_SEQ, PD_C, PD_ADD_NM, PD_BRA_NM,
+        (CASE WHEN _div1000 THEN PD_BUY_AM * 1000 ELSE PD_BUY_AM END)::DOUBLE AS PD_BUY_AM,
+        PD_BUY_CT::BIGINT AS PD_BUY_CT FROM product_d""")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -318,13 +274,28 @@ class Views:
         return self.con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
 
     def window_counts(self) -> dict[str, int]:
-        """Rows outside the window (excluded, reported in the cleaning log)."""
+        """Rows outside the window or without a session (excluded, reported in the cleaning log)."""
+        win = self._win
+        s_win = win.replace("SESS_DT", "s.SESS_DT")
+        q1 = f"""SELECT count(*) FILTER (WHERE s.SESS_DT IS NULL), count(*) FILTER (WHERE NOT ({s_win}))
+            FROM search1 q LEFT JOIN session s USING (CLNT_ID, SESS_ID)"""
+        orphan1, outside1 = self.con.execute(q1).fetchone()
         return {
-            "session_outside": self.count("session", f"NOT ({self._win})"),
+            "session_outside": self.count("session", f"NOT ({win})"),
             "product_outside": self.con.execute(
-                f"SELECT count(*) FROM product JOIN session USING (CLNT_ID, SESS_ID) WHERE NOT ({self._win})"
+                f"SELECT count(*) FROM product JOIN session USING (CLNT_ID, SESS_ID) WHERE NOT ({win})"
             ).fetchone()[0],
+            "search1_orphan": orphan1, "search1_outside": outside1,
+            "search2_outside": self.count("search2", f"NOT ({win})"),
         }
+
+    def sessionless(self) -> tuple[int, float, int, float]:
+        """Lines and revenue without a session row (no date), and the totals of all cleaned lines."""
+        return self.con.execute("""SELECT count(*) FILTER (WHERE s.CLNT_ID IS NULL),
+            coalesce(sum(p.PD_BUY_AM * p.PD_BUY_CT) FILTER (WHERE s.CLNT_ID IS NULL), 0), count(*),
+            coalesce(sum(p.PD_BUY_AM * p.PD_BUY_CT), 0)
+            FROM product p LEFT JOIN (SELECT DISTINCT CLNT_ID, SESS_ID FROM session) s
+            USING (CLNT_ID, SESS_ID)""").fetchone()
 
     def sessions_sql(self) -> str:
         return f"""SELECT s.* REPLACE (s.SESS_DT::TIMESTAMP AS SESS_DT),
@@ -335,12 +306,13 @@ class Views:
     def purchases_sql(self) -> str:
         return f"""SELECT p.CLNT_ID, p.SESS_ID, p.HITS_SEQ, p.PD_C, p.PD_BUY_AM, p.PD_BUY_CT,
                 p.PD_BUY_AM * p.PD_BUY_CT AS REVENUE, s.SESS_DT, s.TOT_PAG_VIEW_CT, s.TOT_SESS_HR_V,
-                s.SEARCH_CNT, s.DVC_CTG_NM, s.ZON_NM, s.CITY_NM, m.CLAC1_NM, m.CLAC2_NM, m.CLAC3_NM,
+                s.SEARCH_CNT, s.DVC_CTG_NM, s.ZON_NM, s.CITY_NM, coalesce(m.CLAC1_NM, '{UNCLASSIFIED}') AS CLAC1_NM,
+                coalesce(m.CLAC2_NM, '{UNCLASSIFIED}') AS CLAC2_NM, coalesce(m.CLAC3_NM, '{UNCLASSIFIED}') AS CLAC3_NM,
                 c.CLNT_GENDER, c.CLNT_AGE,
                 CASE WHEN c.CLNT_AGE IS NOT NULL AND c.CLNT_GENDER IS NOT NULL
                      THEN c.CLNT_AGE::VARCHAR || c.CLNT_GENDER END AS AGE_GENDER
             FROM product p JOIN ({self.sessions_sql()}) s USING (CLNT_ID, SESS_ID)
-            JOIN master m USING (PD_C) LEFT JOIN custom c USING (CLNT_ID)"""
+            LEFT JOIN master m USING (PD_C) LEFT JOIN custom c USING (CLNT_ID)"""
 
     def clients_sql(self, purchases: str) -> str:
         return f"""SELECT coalesce(c.CLNT_ID, b.CLNT_ID) AS CLNT_ID, c.CLNT_GENDER, c.CLNT_AGE,
@@ -367,10 +339,14 @@ class Views:
                 "customers_buying": buyers, "members": self.count("custom")}
 
     def write(self, sql: str, path: Path) -> Path:
+        """Write ``sql`` to ``path`` through a unique temporary name (concurrent writers never share a file)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.parquet")
-        self.con.execute(f"COPY ({sql}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)")
-        tmp.replace(path)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.parquet")
+        try:
+            self.con.execute(f"COPY ({sql}) TO {_q(tmp)} (FORMAT parquet, COMPRESSION zstd)")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         return path
 
     def daily_revenue_sql(self, purchases: str, category_col: str = "CLAC1_NM") -> str:

@@ -7,24 +7,31 @@ Later loads (every other chapter, every rerun) only read Parquet.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.common import config
 from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
-from helpers.data import engine
+from helpers.data import engine, faults, rawscan
 
-CACHE_FORMAT = 3  # bump when the cached layout changes
+CACHE_FORMAT = 4
+#: Sort keys of the window tables (every other column is a function of these, so the order is total up to
+#: identical rows); the other window queries end in their own total ORDER BY.
+WINDOW_ORDER = {"purchases": "CLNT_ID, SESS_ID, HITS_SEQ, PD_C, PD_BUY_AM, PD_BUY_CT", "sessions": "CLNT_ID, SESS_ID",
+                "customers": "CLNT_ID", "search1": "CLNT_ID, SESS_ID, KWD_NM", "search2": "SESS_DT, KWD_NM",
+                "kwd": "KWD_NM"}  # bump when the cached layout changes
 
 
 # ------------------------------------------------------------------------------------------------
@@ -67,33 +74,16 @@ def find_tables(data_dir: str | Path) -> dict[str, Path]:
 
 
 def file_checksum(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise faults.describe_os_error(path, exc, "reading") from None
 
 
 def detect_encoding(path: Path, encoding: str = "auto") -> str:
-    """'utf-8' (BOM or not) or 'cp949', from the first MiB unless given explicitly."""
-    allowed = {"auto", "utf-8", "utf-8-sig", "cp949", "euc-kr"}
-    if encoding not in allowed:
-        raise DataError(f"encoding='{encoding}' is not supported: use one of {sorted(allowed)}.")
-    if encoding != "auto":
-        return "utf-8" if encoding.startswith("utf") else "cp949"
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 20)
-    head = head.removeprefix(codecs.BOM_UTF8)
-    cut = head.rfind(b"\n")
-    head = head[: cut if cut > 0 else len(head)]
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp949")
-        return "cp949"
-    except UnicodeDecodeError as exc:
-        raise DataError(f"File '{path}' is neither UTF-8 nor CP949 (byte {exc.start}): re-save it as UTF-8 "
-                        "or pass encoding=...") from None
+    """'utf-8' (BOM or not) or 'cp949', checked over the whole file (error names the line and the fix)."""
+    return rawscan.check_encoding(Path(path), encoding)
 
 
 def _transcode(path: Path, dest: Path) -> Path:
@@ -105,7 +95,8 @@ def _transcode(path: Path, dest: Path) -> Path:
 
 def _code_version() -> str:
     h = hashlib.sha256()
-    for mod in ("data/engine.py", "data/schemas.py", "common/config.py", "data/loader.py"):
+    for mod in ("data/engine.py", "data/schemas.py", "common/config.py", "data/loader.py", "data/parsing.py",
+                "data/cleaning.py", "data/rawscan.py"):
         h.update((Path(__file__).parents[1] / mod).read_bytes())
     return h.hexdigest()[:12] + f"-f{CACHE_FORMAT}"
 
@@ -128,67 +119,120 @@ class Fingerprint:
         return pd.DataFrame(self.files)
 
 
-def _check_columns(files: dict[str, Path], encodings: dict[str, str], utf8: dict[str, Path]) -> None:
-    con = engine.connect(1)
+def _verify_cache(target: Path) -> tuple[dict | None, str]:
+    """The cache's meta when every Parquet matches its recorded rows and checksum; else (None, why)."""
+    meta_path = target / "meta.json"
+    if not meta_path.exists():
+        return None, "" if not target.exists() else "meta.json missing"
     try:
-        for key, path in utf8.items():
-            try:
-                cols = engine.raw_columns(con, path)
-            except Exception as exc:  # DuckDB parse error: say which file
-                raise DataError(f"File '{files[key]}' could not be read as CSV ({encodings[key]}): {exc}") from None
-            missing = [c for c in engine.RAW_COLUMNS[key] if c not in cols]
-            if missing:
-                raise DataError(f"File '{files[key]}' (table {config.TABLES[key][0]} {key}) lacks column(s) "
-                                f"{', '.join(missing)}; it has {', '.join(cols)}. Fix the header or the file.")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        for name, rec in meta["tables"].items():
+            path = target / f"{name}.parquet"
+            if not path.exists():
+                return None, f"{path.name} missing"
+            if file_checksum(path) != rec["sha256"]:
+                return None, f"{path.name} checksum differs"
+            if pq.ParquetFile(path).metadata.num_rows != rec["rows"]:
+                return None, f"{path.name} row count differs"
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - unreadable meta or Parquet: rebuild, never use
+        return None, f"unreadable ({type(exc).__name__})"
+    return meta, ""
+
+
+def _table_record(path: Path) -> dict:
+    return {"rows": pq.ParquetFile(path).metadata.num_rows, "sha256": file_checksum(path)}
+
+
+def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, progress) -> tuple[dict, dict]:
+    """Scan, parse and clean the tables into ``work``; return the meta (files, log, tables) and raw scans."""
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # numpy and I/O release the GIL
+        futures = {k: pool.submit(rawscan.scan, p, encoding, sums[k]) for k, p in files.items()}
+        scans = {k: f.result() for k, f in futures.items()}
+    utf8 = {k: (_transcode(p, work / "utf8" / f"{k}.csv") if scans[k].encoding == "cp949" else p)
+            for k, p in files.items()}
+    result = engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress)
+    from helpers.data import schemas  # pandera is slow to import: only when cleaning
+    schemas.validate_parquet(result.paths, files)
+    shutil.rmtree(work / "utf8", ignore_errors=True)
+    for leftover in work.glob("*.lines.csv"):
+        leftover.unlink()
+    engine_rows = result.rows
+    result.rejected.to_parquet(work / "rejected_lines.parquet", index=False)
+    tables = {k: _table_record(p) for k, p in result.paths.items()}
+    tables["rejected_lines"] = _table_record(work / "rejected_lines.parquet")
+    file_rows = [{"table": k, "file": files[k].name, "sha256": scans[k].sha256, "encoding": scans[k].encoding,
+                  "raw_rows": engine_rows[f"raw_{k}"], "set_aside": engine_rows[f"set_aside_{k}"],
+                  "dropped": engine_rows[f"dropped_{k}"], "clean_rows": engine_rows[k]} for k in files]
+    return {"files": file_rows, "log": result.log, "tables": tables}, scans
+
+
+def _publish_cache(work: Path, target: Path, meta: dict) -> None:
+    """meta.json last (its presence means complete), then one rename; a damaged old copy is moved away first."""
+    tmp_meta = work / f".meta.{os.getpid()}.json"
+    tmp_meta.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp_meta, work / "meta.json")
+    if target.exists():
+        trash = target.with_name(f".{target.name}.damaged-{os.getpid()}-{secrets.token_hex(3)}")
+        target.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    work.rename(target)
+
+
+def _clean_into_cache(data_dir, files, target: Path, encoding: str, sums: dict, damaged: str, progress) -> dict:
+    progress(f"[data] cleaning {len(files)} tables from {data_dir} (first run; cached afterwards)")
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        meta, _ = _build_cache(files, work, encoding, sums, progress)
+        if damaged:
+            meta["log"].append({"table": "cache", "rule": f"캐시 손상({damaged}) → CSV에서 다시 만듦", "rows": 1,
+                                "action": "repaired"})
+        _publish_cache(work, target, meta)
+        return meta
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - machine faults and parser failures get a clear message
+        if faults.is_machine_fault(exc):
+            raise faults.describe_os_error(getattr(exc, "filename", None) or target.parent, exc,
+                                           "writing the cleaned tables to") from None
+        raise DataError(f"Parsing the tables in '{data_dir}' failed: {exc}") from None
     finally:
-        con.close()
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def prepare(data_dir: str | Path, *, encoding: str = "auto", cache_dir: str | Path | None = None,
             source: str | None = None, progress=print) -> tuple[dict[str, Path], pd.DataFrame, Fingerprint]:
-    """Clean the folder's tables once (cached) and return the Parquet paths, cleaning log and fingerprint."""
+    """Clean the folder's tables once (cached, verified on every read) and return Parquet paths, log, fingerprint.
+
+    Two loaders of the same data wait for each other (a lock per cache key): the second finds the finished
+    cache. A cached Parquet whose checksum or row count differs from the record is rebuilt from the CSVs.
+    """
     files = find_tables(data_dir)
+    if encoding not in rawscan.ENCODINGS:
+        raise DataError(f"encoding='{encoding}' is not supported: use one of {sorted(rawscan.ENCODINGS)}.")
     cache_root = Path(cache_dir) if cache_dir else config.CACHE_DIR
-    encodings = {k: detect_encoding(p, encoding) for k, p in files.items()}
     sums = {k: file_checksum(p) for k, p in files.items()}
-    key_src = json.dumps({"sums": sums, "enc": encodings, "code": _code_version()}, sort_keys=True)
+    key_src = json.dumps({"sums": sums, "enc": encoding, "code": _code_version()}, sort_keys=True)
     key = hashlib.sha256(key_src.encode()).hexdigest()[:20]
     target = cache_root / key
-    meta_path = target / "meta.json"
     fp = Fingerprint(source=source or f"folder {Path(data_dir).resolve()}", data_dir=str(Path(data_dir).resolve()),
                      cache_key=key)
-    if meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        fp.files, fp.cache_hit = meta["files"], True
-        paths = {k: target / f"{k}.parquet" for k in config.TABLES}
-        return paths, pd.DataFrame(meta["log"]), fp
-
-    progress(f"[data] cleaning {len(files)} tables from {data_dir} (first run; cached afterwards)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=target.parent))
     try:
-        utf8 = {k: (_transcode(p, work / "utf8" / f"{k}.csv") if encodings[k] == "cp949" else p)
-                for k, p in files.items()}
-        _check_columns(files, encodings, utf8)
-        try:
-            result = engine.clean_tables(utf8, work, threads=os.cpu_count())
-        except Exception as exc:
-            raise DataError(f"Parsing the tables in '{data_dir}' failed: {exc}") from None
-        from helpers.data import schemas
-        schemas.validate_parquet(result.paths, files)
-        shutil.rmtree(work / "utf8", ignore_errors=True)
-        fp.files = [{"table": k, "file": files[k].name, "sha256": sums[k], "encoding": encodings[k],
-                     "raw_rows": result.rows[f"raw_{k}"], "clean_rows": result.rows[k]} for k in files]
-        (work / "meta.json").write_text(json.dumps({"files": fp.files, "log": result.log}, ensure_ascii=False,
-                                                   indent=1), encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        work.rename(target)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
-    paths = {k: target / f"{k}.parquet" for k in config.TABLES}
-    return paths, pd.DataFrame(result.log), fp
+        cache_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise faults.describe_os_error(cache_root, exc, "creating the cache folder") from None
+    with faults.locked(cache_root / f".{key}.lock"):
+        meta, damaged = _verify_cache(target)
+        fp.cache_hit = meta is not None
+        if meta is None:
+            if damaged:
+                progress(f"[data] cache {target} is damaged ({damaged}): rebuilding it from the CSVs")
+            meta = _clean_into_cache(data_dir, files, target, encoding, sums, damaged, progress)
+    fp.files = meta["files"]
+    paths = {k: target / f"{k}.parquet" for k in (*config.TABLES, "rejected_lines")}
+    return paths, pd.DataFrame(meta["log"]), fp
 
 
 class Dataset:
@@ -207,30 +251,68 @@ class Dataset:
         self.paths = paths
         self.fingerprint = fingerprint
         s, e = self.start.date().isoformat(), self.end.date().isoformat()
-        self._views = engine.Views(paths, s, e)
+        self._views = engine.Views({k: p for k, p in paths.items() if k in config.TABLES}, s, e)
         lo, hi = self._views.date_range()
         self.data_start, self.data_end = lo, hi
         if check_coverage and (self.start < lo or self.end > hi):
             raise DataError(f"The data in '{fingerprint.data_dir}' covers {lo.date()}..{hi.date()} but the "
                             f"requested window is {s}..{e}: choose start_date/end_date inside the data.")
-        outside = self._views.window_counts()
-        extra = pd.DataFrame([
-            {"table": "session", "rule": f"분석 기간({s}..{e}) 밖 세션", "rows": outside["session_outside"],
-             "action": "excluded"},
-            {"table": "product", "rule": f"분석 기간({s}..{e}) 밖 구매 행", "rows": outside["product_outside"],
-             "action": "excluded"},
-        ])
-        self.cleaning_log = pd.concat([log, extra], ignore_index=True)
+        if self._views.count("session", self._views._win) == 0:
+            raise DataError(f"Table 05 session of '{fingerprint.data_dir}' has no session in the window {s}..{e} "
+                            f"(its sessions cover {lo.date()}..{hi.date()}): choose another window.")
+        self.cleaning_log = pd.concat([log, self._window_log(s, e)], ignore_index=True)
         self._window_dir = paths["product"].parent / f"window_{s}_{e}"
         self._memo: dict[str, pd.DataFrame] = {}
+        self._verified: set[str] = set()
+
+    def _window_log(self, s: str, e: str) -> pd.DataFrame:
+        """Rows each table loses to the window (and Search1 rows of sessions missing from Session)."""
+        n = self._views.window_counts()
+        rule = f"분석 기간({s}..{e}) 밖"
+        return pd.DataFrame([
+            {"table": "session", "rule": f"{rule} 세션", "rows": n["session_outside"], "action": "excluded"},
+            {"table": "product", "rule": f"{rule} 구매 행", "rows": n["product_outside"], "action": "excluded"},
+            {"table": "search1", "rule": f"{rule} 세션의 검색 행", "rows": n["search1_outside"], "action": "excluded"},
+            {"table": "search1", "rule": "(CLNT_ID, SESS_ID)가 Session에 없는 검색 행", "rows": n["search1_orphan"],
+             "action": "excluded"},
+            {"table": "search2", "rule": f"{rule} 날짜의 검색 행", "rows": n["search2_outside"], "action": "excluded"},
+        ])
 
     # -- cached window tables -------------------------------------------------------------------
     def _ensure(self, name: str, sql: str) -> str:
-        """Write the window table once (Parquet) and return it as a DuckDB source, without loading it."""
+        """Write the window table once (Parquet, verified by checksum) and return it as a DuckDB source."""
         path = self._window_dir / f"{name}.parquet"
-        if not path.exists():
-            self._views.write(sql, path)
+        if name not in self._verified:
+            try:
+                with faults.locked(self._window_dir / ".lock"):
+                    self._ensure_locked(name, sql, path)
+            except OSError as exc:
+                raise faults.describe_os_error(path, exc, "writing the window table") from None
+            self._verified.add(name)
         return f"read_parquet('{path}')"
+
+    def _ensure_locked(self, name: str, sql: str, path: Path) -> None:
+        manifest_path = self._window_dir / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+        rec = manifest.get(name)
+        if path.exists() and rec:
+            try:
+                if _table_record(path) == rec:
+                    return
+            except Exception:  # noqa: BLE001 - unreadable: rebuilt below
+                pass
+            print(f"[data] window table {path} is damaged (checksum or rows differ): rebuilding it")
+        try:  # a total order (up to identical rows): the same data gives the same bytes on every run
+            order = WINDOW_ORDER.get(name.split("_")[0])
+            self._views.write(f"SELECT * FROM ({sql}) ORDER BY {order}" if order else sql, path)
+        except Exception as exc:  # noqa: BLE001
+            if faults.is_machine_fault(exc):
+                raise faults.describe_os_error(path, exc, "writing the window table") from None
+            raise
+        manifest[name] = _table_record(path)
+        tmp = manifest_path.with_name(f".manifest.{os.getpid()}.{secrets.token_hex(3)}.json")
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, manifest_path)
 
     def _purchases_src(self) -> str:
         return self._ensure("purchases", self._views.purchases_sql())
@@ -288,6 +370,28 @@ class Dataset:
         """Revenue per customer and purchase day (``CLNT_ID, SESS_DT, REVENUE, sessions``)."""
         return self._cached("customer_daily", self._views.customer_daily_sql(self._purchases_src()))
 
+    def rejected_lines(self) -> pd.DataFrame:
+        """The first set-aside lines of every table: ``table, file, line, rule, text`` (a data product)."""
+        return pd.read_parquet(self.paths["rejected_lines"]) if "rejected_lines" in self.paths else \
+            pd.DataFrame(columns=["table", "file", "line", "rule", "text"])
+
+    def sessionless_lines(self) -> pd.DataFrame:
+        """Purchase lines without a Session row (no date, device or region; excluded from date-based analyses).
+
+        One row: ``lines, revenue`` (KRW) of those lines, ``all_lines, all_revenue`` of every cleaned line,
+        ``line_share, revenue_share`` (0..1, 4 decimals). Not window-specific: such lines have no date.
+        """
+        n, rev, total, total_rev = self._views.sessionless()
+        return pd.DataFrame([{"lines": int(n), "revenue": float(round(rev)), "all_lines": int(total),
+                              "all_revenue": float(round(total_rev)),
+                              "line_share": round(n / total, 4) if total else 0.0,
+                              "revenue_share": round(rev / total_rev, 4) if total_rev else 0.0}])
+
+    def accounting(self) -> pd.DataFrame:
+        """Row accounting per table: ``table, file, raw_rows, set_aside, dropped, clean_rows`` (raw = the rest)."""
+        cols = ["table", "file", "raw_rows", "set_aside", "dropped", "clean_rows"]
+        return self.fingerprint.table().reindex(columns=cols)
+
     def row_counts(self) -> dict[str, int]:
         """Rows of the window, counted in the engine (no table is loaded for this)."""
         sessions = self._ensure("sessions", self._views.sessions_sql())
@@ -340,13 +444,24 @@ def synthetic_dir(*, scale: str = config.DEFAULT_SCALE, seed: int = config.DEFAU
     folder = root / f"{scale}-seed{seed}-{g_start}_{g_end}"
     label = f"synthetic {scale} (seed {seed}, {g_start}..{g_end})"
     if not (folder / ".complete").exists():
-        from helpers.data import synthetic
-        progress(f"[data] generating {label} in {folder}")
         root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=root))
-        synthetic.generate(tmp, start_date=g_start, end_date=g_end, scale=scale, seed=seed)
+        with faults.locked(root / f".{folder.name}.lock"):  # concurrent first runs generate once
+            if not (folder / ".complete").exists():
+                _generate_into(folder, label, scale=scale, seed=seed, start=g_start, end=g_end, progress=progress)
+    return folder, label
+
+
+def _generate_into(folder: Path, label: str, *, scale: str, seed: int, start: str, end: str, progress) -> None:
+    from helpers.data import synthetic
+    progress(f"[data] generating {label} in {folder}")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        synthetic.generate(tmp, start_date=start, end_date=end, scale=scale, seed=seed)
         (tmp / ".complete").write_text(label, encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
         tmp.rename(folder)
-    return folder, label
+    except OSError as exc:
+        raise faults.describe_os_error(folder, exc, "writing the synthetic data to") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -31,11 +31,11 @@ def test_cleaning_log_counts_every_quirk(ds):
     log = ds.cleaning_log
     assert set(log.columns) == {"table", "rule", "rows", "action"}
     assert _rows(log, "HITS_SEQ = 1") == EXPECTED["hits1"]
-    assert _rows(log, "완전히 같은 중복 행") == EXPECTED["duplicate"]
+    assert _rows(log, "완전히 같은 중복 행", "product") == EXPECTED["duplicate"]
     assert _rows(log, "PD_BUY_AM 음수") == EXPECTED["negative"]
     assert _rows(log, "÷1000") == EXPECTED["div1000"]
     assert _rows(log, "Master에 없음") == EXPECTED["no_master"]
-    assert _rows(log, "Session에 없음") == EXPECTED["no_session"]
+    assert _rows(log, "Session에 없음 — 날짜 없음") == EXPECTED["no_session"]
     assert _rows(log, "성별이 F/M 아님") == EXPECTED["bad_gender"]
     assert _rows(log, "연령대가 10..80 아님") == EXPECTED["bad_age"]
     assert _rows(log, "기기가") == EXPECTED["bad_device"]
@@ -46,14 +46,20 @@ def test_cleaning_log_counts_every_quirk(ds):
     assert _rows(log, "이상치") == EXPECTED["outlier_sessions"]
     assert _rows(log, "기간", "session") == EXPECTED["outside_sessions"]
     assert _rows(log, "기간", "product") == EXPECTED["outside_lines"]
-    assert _rows(log, "PD_BUY_AM 천 단위") == 13  # every price text in the fixture has a separator
+    # separators are counted when values are read: every price text but the negative one (dropped there)
+    assert _rows(log, "PD_BUY_AM 천 단위") == 12
     assert _rows(log, "PD_BUY_CT 천 단위") == 1
+    acc = ds.accounting().set_index("table")
+    assert (acc["raw_rows"] == acc["set_aside"] + acc["dropped"] + acc["clean_rows"]).all()
+    assert acc.loc["product", "raw_rows"] == 13 and acc.loc["product", "clean_rows"] == 10
 
 
 def test_purchases_view_values(ds):
     p = ds.purchases().sort_values(["CLNT_ID", "SESS_ID", "HITS_SEQ"]).reset_index(drop=True)
-    # 13 raw lines - hits1 - dup - negative - no master - no session - outside window = 7
-    assert len(p) == 7
+    # 13 raw lines - hits1 - dup - negative - no session - outside window = 8 (no master: kept as (미분류))
+    assert len(p) == 8
+    unclassified = p[p.PD_C == 999].iloc[0]
+    assert unclassified.CLAC1_NM == "(미분류)" and unclassified.REVENUE == 10_000
     assert p["CLNT_ID"].dtype == "int64" and p["SESS_DT"].dtype.kind == "M"
     first = p.iloc[0]
     assert (first.CLNT_ID, first.SESS_ID, first.PD_BUY_AM, first.REVENUE) == (101, 1, 39000.0, 39000.0)
@@ -99,7 +105,7 @@ def test_names_encodings_bom(tmp_path, naming, encoding, bom):
     folder = write_raw_folder(tmp_path / "f", naming=naming, encoding=encoding, bom=bom)
     ds = load_dataset(folder, START, END, cache_dir=tmp_path / "c", progress=lambda *_: None)
     p = ds.purchases()
-    assert len(p) == 7 and set(p["CLAC1_NM"]) >= {"여성의류", "화장품/뷰티케어"}
+    assert len(p) == 8 and set(p["CLAC1_NM"]) >= {"여성의류", "화장품/뷰티케어"}
     enc = ds.fingerprint.table().set_index("table")["encoding"]
     # ASCII-only tables (Custom, Session) are valid UTF-8 either way; the Korean ones must be detected
     assert enc[["product", "search1", "master"]].eq("cp949" if encoding == "cp949" else "utf-8").all()
@@ -140,6 +146,12 @@ def test_window_outside_data_and_bad_dates(raw_folder, cache_dir):
         load_dataset(raw_folder, "2018-09-01", "2018-04-01", cache_dir=cache_dir, progress=lambda *_: None)
     with pytest.raises(DataError, match="end_date='2018-13-01' is not a date"):
         load_dataset(raw_folder, "2018-04-01", "2018-13-01", cache_dir=cache_dir, progress=lambda *_: None)
+
+
+def test_window_without_sessions_is_a_clear_error(raw_folder, cache_dir):
+    # the data cover 2017-01-01..2018-09-30 (one 2017 session) but nothing happened in June 2017
+    with pytest.raises(DataError, match=r"Table 05 session .* has no session in the window 2017-06-01..2017-06-30"):
+        load_dataset(raw_folder, "2017-06-01", "2017-06-30", cache_dir=cache_dir, progress=lambda *_: None)
 
 
 def test_missing_folder():
@@ -185,12 +197,13 @@ def test_wrong_types_are_counted_not_crashing(tmp_path):
     _append(folder, "*04.Custom.csv", "107,F,서른")                              # age not a number
     ds = load_dataset(folder, START, END, cache_dir=tmp_path / "c", progress=lambda *_: None)
     log = ds.cleaning_log
-    assert _rows(log, "PD_BUY_AM 음수/숫자 아님") == EXPECTED["negative"] + 1
-    assert _rows(log, "PD_BUY_CT 0 이하/숫자 아님") == 1
-    assert _rows(log, "CLNT_ID/SESS_ID/PD_C 숫자 아님") == 1
-    assert _rows(log, "SESS_DT가 YYYYMMDD 날짜 아님") == 1
+    assert _rows(log, "PD_BUY_AM 숫자 아님") == 1 and _rows(log, "PD_BUY_AM 음수") == EXPECTED["negative"]
+    assert _rows(log, "PD_BUY_CT 숫자 아님") == 1
+    assert _rows(log, "CLNT_ID 숫자 아님", "product") == 1
+    assert _rows(log, "SESS_DT YYYYMMDD 아닌 형식") == 1
+    assert _rows(log, "CLNT_AGE 숫자 아님/음수/모호한 형식 → 결측") == 1
     assert _rows(log, "연령대가 10..80 아님") == EXPECTED["bad_age"] + 1
-    assert len(ds.purchases()) == 7  # nothing else changed
+    assert len(ds.purchases()) == 8  # nothing else changed
     ds.close()
 
 
