@@ -25,6 +25,7 @@ from helpers.common import config
 from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
 from helpers.data import engine, faults, rawscan
+from helpers.data.synthetic.constants import GENERATOR_VERSION
 
 CACHE_FORMAT = 4
 #: Sort keys of the window tables (every other column is a function of these, so the order is total up to
@@ -441,7 +442,7 @@ def synthetic_dir(*, scale: str = config.DEFAULT_SCALE, seed: int = config.DEFAU
     g_start = min(start, pd.Timestamp(config.DEFAULT_START)).date().isoformat()
     g_end = max(end, pd.Timestamp(config.DEFAULT_END)).date().isoformat()
     root = Path(root) if root else config.SYNTHETIC_DIR
-    folder = root / f"{scale}-seed{seed}-{g_start}_{g_end}"
+    folder = root / f"{scale}-seed{seed}-{g_start}_{g_end}-g{GENERATOR_VERSION}"
     label = f"synthetic {scale} (seed {seed}, {g_start}..{g_end})"
     if not (folder / ".complete").exists():
         root.mkdir(parents=True, exist_ok=True)

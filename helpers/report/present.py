@@ -137,6 +137,7 @@ CATALOGUE_FILE = "catalogue.json"
 #: each written product with this description into ``data/catalogue.json``; the index lists that catalogue.
 PRODUCTS: dict[str, tuple[str, str]] = {
     "cleaning_log": ("01", "정제 규칙별로 고치거나 제외한 행 수 (원본 CSV → 분석용 데이터)"),
+    "rejected_lines": ("01", "열 개수나 따옴표가 깨져 따로 보관한 원본 줄 (파일, 줄 번호, 규칙, 원문; 표마다 앞부분)"),
     "keyword_top200": ("01", "검색어 상위 200개와 검색 횟수"),
     "copurchase_edges": ("01", "같은 세션에서 함께 구매된 상품군 쌍과 횟수 (연관 네트워크)"),
     "category_purchase_counts": ("01", "상품군별 구매 건수"),

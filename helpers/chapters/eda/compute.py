@@ -69,6 +69,7 @@ ACTION_LABELS: dict[str, str] = {
     "convert": "변환", "converted": "변환", "fill": "대체", "filled": "대체", "impute": "대체", "imputed": "대체",
     "flag": "표시", "flagged": "표시", "keep": "유지", "kept": "유지", "dedupe": "중복 제거",
     "deduplicated": "중복 제거", "clip": "절단", "clipped": "절단", "excluded": "제외(분석 기간 밖)",
+    "warning": "경고", "set_aside": "따로 보관",
 }
 #: Cleaning-log table codes (the loader's names of the six input files) -> Korean.
 TABLE_LABELS: dict[str, str] = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.chapters.eda.compute import EDGE_COLUMNS, SHARE, check_top, known_rows, unknown_share
+from helpers.chapters.eda.compute import EDGE_COLUMNS, SHARE, TABLE_LABELS, check_top, known_rows, unknown_share
 from helpers.common.checks import require_columns
-from helpers.common.formats import format_count, format_pct
+from helpers.common.formats import format_count, format_krw, format_pct
 from helpers.common.korean import josa
 
 __all__ = [
@@ -194,9 +194,33 @@ def copurchase_table(edges: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def accounting_table(accounting: pd.DataFrame) -> pd.DataFrame:
+    """Row accounting per input table (``Dataset.accounting()``) for analysts: raw = set aside + dropped + used."""
+    require_columns(accounting, ("table", "file", "raw_rows", "set_aside", "dropped", "clean_rows"), "accounting")
+    out = pd.DataFrame({
+        "표": accounting["table"].map(lambda t: TABLE_LABELS.get(t, t)), "파일": accounting["file"],
+        "원본 행": accounting["raw_rows"], "따로 보관 (형식 깨짐)": accounting["set_aside"],
+        "삭제 (규칙별 사유는 정제 기록)": accounting["dropped"], "사용": accounting["clean_rows"]})
+    return out.reset_index(drop=True)
+
+
+def describe_sessionless(sessionless: pd.DataFrame) -> str:
+    """What the purchase lines without a Session row mean for the report (``Dataset.sessionless_lines()``)."""
+    require_columns(sessionless, ("lines", "revenue", "line_share", "revenue_share"), "sessionless")
+    row = sessionless.iloc[0]
+    if row["lines"] == 0:
+        return "모든 구매 행에 세션 기록이 있어, 날짜·기기·지역 분석에서 빠지는 구매가 없습니다."
+    return (f"구매 행 {format_count(row['lines'])}건({format_pct(row['line_share'])}, 매출 "
+            f"{format_krw(row['revenue'])} · {format_pct(row['revenue_share'])})은 세션 기록이 없어 날짜·기기·지역을 알 수 "
+            f"없으므로, 날짜를 쓰는 분석(수요 예측, 등급, 기간별 집계)에서 빠집니다.")
+
+
 def describe_summary(gender: pd.DataFrame, device: pd.DataFrame, counts: pd.DataFrame,
-                     edges: pd.DataFrame, *, top: int = 5) -> list[str]:
-    """The chapter's three summary sentences (finding, meaning, action), computed from its results."""
+                     edges: pd.DataFrame, *, top: int = 5, sessionless: pd.DataFrame | None = None) -> list[str]:
+    """The chapter's three summary sentences (finding, meaning, action), computed from its results.
+
+    With ``sessionless`` (``Dataset.sessionless_lines()``), the data-coverage caveat opens the meaning line.
+    """
     people = known_rows(gender, "성별", "고객수")
     devices = known_rows(device, "디바이스", "세션수")
     cats = known_rows(counts, "상품군", "구매건수")
@@ -209,6 +233,8 @@ def describe_summary(gender: pd.DataFrame, device: pd.DataFrame, counts: pd.Data
         head = cats.head(top)
         meaning = (f"구매는 상위 {len(head)}개 상품군이 {format_pct(head[SHARE].sum())}를 차지하고 "
                    f"{josa(cats.iloc[0]['상품군'], '이', '가')} 가장 많아, 진열과 캠페인의 기준은 이 상품군들입니다.")
+    if sessionless is not None and sessionless.iloc[0]["lines"] > 0:
+        meaning = describe_sessionless(sessionless) + " " + meaning
     action = "함께 구매되는 상품군 조합이 기준 세션 수에 못 미쳐 교차 추천 대상은 아직 없습니다."
     if len(edges):
         _, by_lift = _strongest_pairs(edges)

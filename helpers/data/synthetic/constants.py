@@ -6,6 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+#: Bump when the generator's output changes: the data folder's name carries it, so data made by an older
+#: generator is never reused silently (it is regenerated into a new folder).
+GENERATOR_VERSION = 2
+
 # ------------------------------------------------------------------------------------------------
 # Sizes
 # ------------------------------------------------------------------------------------------------

@@ -155,3 +155,21 @@ def test_summary_has_three_computed_sentences(purchases5):
     assert "모바일" in action
     empty_edges = eda.copurchase_edges(purchases5, min_count=99)
     assert "교차 추천 대상은 아직 없습니다" in wd.describe_summary(gender, device, counts, empty_edges)[2]
+
+
+def test_sessionless_sentence_states_lines_revenue_and_shares():
+    from helpers.chapters.eda import words as w
+    row = pd.DataFrame([{"lines": 1500, "revenue": 2.5e8, "line_share": 0.15, "revenue_share": 0.1234}])
+    text = w.describe_sessionless(row)
+    assert "1,500건(15.0%" in text and "2.5억원" in text and "12.3%" in text
+    none = pd.DataFrame([{"lines": 0, "revenue": 0.0, "line_share": 0.0, "revenue_share": 0.0}])
+    assert "빠지는 구매가 없습니다" in w.describe_sessionless(none)
+
+
+def test_accounting_table_is_korean_and_keeps_the_sums():
+    from helpers.chapters.eda import words as w
+    acc = pd.DataFrame([{"table": "product", "file": "01.Product.csv", "raw_rows": 10, "set_aside": 1,
+                         "dropped": 2, "clean_rows": 7}])
+    out = w.accounting_table(acc)
+    assert out.iloc[0]["표"] != "product" and out.iloc[0]["원본 행"] == 10
+    assert out.iloc[0]["따로 보관 (형식 깨짐)"] + out.iloc[0]["삭제 (규칙별 사유는 정제 기록)"] + out.iloc[0]["사용"] == 10
