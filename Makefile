@@ -59,6 +59,6 @@ scan: $(STAMP) ## Smart-store entrance scan (welcome coupons) for a customer: ma
 	$(PY) -m helpers scan $(ID) $(if $(REPORT_DIR),--report-dir $(REPORT_DIR))
 
 clean: ## Remove rendered reports and caches (keeps generated synthetic data)
-	rm -rf reports/*/ reports/latest data/cache
+	rm -rf reports/.builds reports/.failed-* reports/[0-9]* reports/bench reports/latest data/cache
 
 .PHONY: help install report test lint data bench profile scan clean
