@@ -19,11 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.common.formats import format_count, format_date, format_krw, format_pct, format_text
+from helpers.common.labels import DEMAND_MODEL_LABELS
 
 esc = html.escape
 SITE_TITLE = "L.Point 마케팅 분석 리포트"
-MODEL_LABELS = {"LSTM": "LSTM(딥러닝)", "LSTM_oracle": "LSTM(실제 날씨)", "SARIMAX": "SARIMAX(통계모형)",
-                "SeasonalNaive": "계절 나이브", "Chosen": "선택 모델"}
 GRADE_ORDER = ("스타", "나비", "계륵", "관리제외")
 
 
@@ -301,7 +300,7 @@ def finding_forecast(products: Products) -> Finding | None:
     if choice is None or choice.empty:
         return None
     better = int((choice["mase_chosen"] < choice["mase_seasonal_naive"]).sum())
-    counts = choice["chosen_model"].astype(str).map(lambda m: MODEL_LABELS.get(m, m)).value_counts()
+    counts = choice["chosen_model"].astype(str).map(lambda m: DEMAND_MODEL_LABELS.get(m, m)).value_counts()
     models = ", ".join(f"{m} {n}개" for m, n in counts.items())
     text = (f"수요 예측: {len(choice)}개 상품군 중 {better}개에서 고른 모델이 계절 나이브(지난주 같은 요일)보다 "
             f"정확합니다 (선택: {models}).")

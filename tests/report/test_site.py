@@ -64,7 +64,7 @@ def test_findings_state_the_planted_values(planted):
     holdout = next(t for t in texts if t.startswith("다음 기간 재구매율"))
     assert holdout == "다음 기간 재구매율: 스타 90.0%, 나비 20.0%, 계륵 60.0%, 관리제외 25.0%. 나비 고객이 계륵보다 덜 다시 삽니다."
     forecast = next(t for t in texts if t.startswith("수요 예측"))
-    assert "3개 상품군 중 2개에서" in forecast and "SARIMAX(통계모형) 2개, LSTM(딥러닝) 1개" in forecast
+    assert "3개 상품군 중 2개에서" in forecast and "SARIMAX+날씨 2개, LSTM(예측 시점 날씨) 1개" in forecast
     pref = next(f for f in found if f.chapter == "05")
     assert "38.6%" in pref.text and "본인 최다 구매 상품군 규칙(43.1%)보다 낮습니다" in pref.text
     assert "본인 최다 구매 상품군" in pref.action
