@@ -194,6 +194,7 @@ def save_product(df: pd.DataFrame, name: str, output_dir: str | Path, *, csv_max
     out = product_dir(output_dir)
     csv, pq = out / f"{name}.csv", out / f"{name}.parquet"
     clean = df.copy()
+    clean.attrs = {}  # pandas writes attrs into the Parquet metadata: run timings there would change the bytes
     for col in clean.columns:
         if pd.api.types.is_float_dtype(clean[col]) and not isinstance(clean[col].dtype, pd.SparseDtype):
             clean[col] = round_noise(clean[col].astype("float64")).astype(clean[col].dtype)

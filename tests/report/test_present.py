@@ -74,3 +74,15 @@ def test_date_column_headers_are_plain_dates():
     wide = pd.DataFrame({pd.Timestamp("2018-05-01"): [1.0], pd.Timestamp("2018-05-02"): [2.0]})
     _, heads = _cells(present.table_styler(wide))
     assert heads == ["2018-05-01", "2018-05-02"]
+
+
+def test_save_product_bytes_do_not_depend_on_frame_attrs(tmp_path):
+    """Run timings kept in DataFrame.attrs must not reach the Parquet metadata (byte-identical reruns)."""
+    frames = [pd.DataFrame({"x": [1.5, 2.5]}) for _ in range(2)]
+    frames[0].attrs["seconds"], frames[1].attrs["seconds"] = 2.5, 2.08
+    digests = []
+    for i, df in enumerate(frames):
+        present.save_product(df, "timed", tmp_path / str(i))
+        digests.append((tmp_path / str(i) / "data" / "timed.parquet").read_bytes())
+    assert digests[0] == digests[1]
+    assert frames[0].attrs == {"seconds": 2.5}  # the caller's frame keeps its attrs
