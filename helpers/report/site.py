@@ -354,7 +354,7 @@ def _period(start, end) -> str:
 
 
 def _method_name(label: str) -> str:
-    return label if label.startswith("선호지수") else f"선호지수({label})"
+    return label if label.startswith("선호지수") else f"선호 예측 모델 '{label}'"
 
 
 def _baseline_name(label: str) -> str:
@@ -396,8 +396,10 @@ def finding_preference(products: Products) -> Finding | None:
         return Finding(text + f"; 더 단순한 {_baseline_name(best['label'])} 규칙({format_pct(best['top1'])})보다 낮습니다.",
                        f"1순위 추천에는 {_baseline_name(best['label'])}을 쓰고, 선호지수는 새 상품군 발굴(2·3순위)에 쓰세요.",
                        "05", ("다음 구매", "맞히", "적중", "평가"))
+    target = "선호지수" if chosen["label"].startswith("선호지수") else "이 모델"
     return Finding(text + f" (가장 나은 기준선 {_baseline_name(best['label'])} {format_pct(best['top1'])}).",
-                   "선호지수 1순위 상품군으로 추천·쿠폰을 보내세요.", "05", ("다음 구매", "맞히", "적중", "평가"))
+                   f"{target}의 1순위 상품군으로 추천·쿠폰을 보내세요 (6장 캠페인 명단도 이 방법으로 골랐습니다).",
+                   "05", ("다음 구매", "맞히", "적중", "평가"))
 
 
 def finding_copurchase(products: Products) -> Finding | None:
