@@ -19,17 +19,10 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from helpers.chapters.demand.compute import SeasonalIndexResult
 from helpers.chapters.demand.models.base import SeriesArrays
 from helpers.chapters.demand.words import _ratios, model_ko
-from helpers.common.figures import new_figure
+from helpers.common.figures import figure_axes, new_figure
 from helpers.common.labels import demand_bucket_label, korean_headers
 
 ACTUAL, CHOSEN, OTHER = "#222222", "#c0392b", "#7f8c8d"
-
-
-def _axes(ax, figsize):
-    if ax is not None:
-        return ax.figure, ax
-    fig = new_figure(figsize=figsize)
-    return fig, fig.subplots()
 
 
 def _date_axis(ax) -> None:
@@ -62,7 +55,7 @@ def plot_seasonal_index(si: SeasonalIndexResult, category: str, *, ax=None) -> F
 
 def plot_ablation(ablation: pd.DataFrame, *, ax=None) -> Figure:
     """Validation loss per cumulative input set: median over series (bars) and each series (grey lines)."""
-    fig, ax = _axes(ax, (8, 3.8))
+    fig, ax = figure_axes(ax=ax, figsize=(8, 3.8))
     order = ablation.drop_duplicates("step").sort_values("step")
     labels = ["매출액"] + ["+ " + a for a in order["added"].iloc[1:]]
     med = ablation.groupby("step")["val_loss"].median().reindex(order["step"])
@@ -110,7 +103,7 @@ def plot_forecast(frame: pd.DataFrame, category: str, *, models: Sequence[str] =
     with its ``level`` % interval (one band only); the others as thin lines."""
     f = frame[frame["unique_id"] == category]
     f = f[f["cutoff"] == (pd.Timestamp(cutoff) if cutoff is not None else f["cutoff"].max())]
-    fig, ax = _axes(ax, (11, 3.8))
+    fig, ax = figure_axes(ax=ax, figsize=(11, 3.8))
     if history is not None:
         start = f["ds"].min() - pd.Timedelta(days=42)
         sel = (history.dates >= start) & (np.arange(len(history.dates)) < history.n_obs)
@@ -141,7 +134,7 @@ def plot_skill(metrics: pd.DataFrame, *, models: Sequence[str] | None = None, ax
     widest = _widest_bucket(metrics["bucket"])
     r = _ratios(metrics).xs(widest, level="bucket").drop(columns="SeasonalNaive")
     r = r[[m for m in (models or r.columns) if m in r.columns]]
-    fig, ax = _axes(ax, (2.4 + 1.5 * r.shape[1], 0.42 * r.shape[0] + 1.8))
+    fig, ax = figure_axes(ax=ax, figsize=(2.4 + 1.5 * r.shape[1], 0.42 * r.shape[0] + 1.8))
     im = ax.imshow(np.log(r.to_numpy()), cmap="RdBu_r", vmin=-0.5, vmax=0.5, aspect="auto")
     for (i, j), v in np.ndenumerate(r.to_numpy()):
         ax.text(j, i, "–" if np.isnan(v) else f"{v:.2f}", ha="center", va="center", fontsize=9)
@@ -157,7 +150,7 @@ def plot_dips(series: SeriesArrays, forecast: pd.DataFrame, dips: pd.DataFrame, 
     """Recent actuals, the chosen forecast after the last day with its interval, and the flagged dip days."""
     uid = series.uid
     f = forecast[forecast["unique_id"] == uid]
-    fig, ax = _axes(ax, (11, 3.6))
+    fig, ax = figure_axes(ax=ax, figsize=(11, 3.6))
     n0 = max(0, series.n_obs - 56)
     ax.plot(series.dates[n0 : series.n_obs], series.y[n0 : series.n_obs] / 1e6, color=ACTUAL, lw=1, label="실제")
     ax.plot(f["ds"], f[value_col] / 1e6, lw=2, color=CHOSEN, label="예측 (선택 모델)")

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from helpers.chapters.grades.compute import GradeMigration, HoldoutCheck, ValueCheck
 from helpers.chapters.grades.rules import SCORE_KINDS, GradeRules, resolve_rules
 from helpers.common.checks import require_columns
-from helpers.common.figures import PALETTE, krw_formatter, new_figure, thousands_formatter
+from helpers.common.figures import PALETTE, figure_axes, krw_formatter, new_figure, thousands_formatter
 from helpers.common.formats import format_count, format_date, format_krw, format_pct
 from helpers.common.labels import GRADES_VALUE_METHOD_LABELS
 
@@ -24,14 +24,6 @@ __all__ = ["plot_score_distributions", "plot_grade_grid", "plot_grade_summary", 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     require_columns(frame, columns, what, hint="pass the matching result of helpers.chapters.grades.compute")
-
-
-def _figure_and_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Figure, Any]:
-    """A new figure with one axes, or the figure of the caller's ``ax``."""
-    if ax is not None:
-        return ax.figure, ax
-    fig = new_figure(figsize=figsize)
-    return fig, fig.subplots()
 
 
 def _no_ax(ax: Any, name: str) -> None:
@@ -80,7 +72,7 @@ def plot_grade_grid(grid: pd.DataFrame, *, rules: GradeRules | Mapping[str, Any]
               f"\n{format_count(v)}명" + (f"\n({format_pct(v / total)})" if total else "")
               for col, v in zip(shown.columns, row)]
              for m, row in zip(shown.index, values)]
-    fig, ax = _figure_and_axes(ax, (6, 4.5))
+    fig, ax = figure_axes(ax=ax, figsize=(6, 4.5))
     image = ax.imshow(values, cmap="Blues", aspect="auto")
     _annotate_heatmap(ax, values, texts)
     threshold = rules.interest_high_above
@@ -130,7 +122,7 @@ def plot_migration(migration: GradeMigration, *, ax: Any = None) -> Figure:
     matrix = migration.matrix
     values = matrix.to_numpy(dtype=float)
     texts = [[format_count(v) for v in row] for row in values]
-    fig, ax = _figure_and_axes(ax, (7, 5.5))
+    fig, ax = figure_axes(ax=ax, figsize=(7, 5.5))
     image = ax.imshow(values, cmap="Purples", aspect="auto")
     _annotate_heatmap(ax, values, texts)
     ax.set_xticks(range(matrix.shape[1]), list(matrix.columns))
@@ -177,7 +169,7 @@ def plot_value_check(check: ValueCheck, *, ax: Any = None) -> Figure:
         raise TypeError("check must be the result of value_check")
     table = check.table
     names = [GRADES_VALUE_METHOD_LABELS.get(m, m) for m in table["method"]]
-    fig, ax = _figure_and_axes(ax, (9, 4.2))
+    fig, ax = figure_axes(ax=ax, figsize=(9, 4.2))
     x = np.arange(len(table))
     width = 0.38
     for offset, column, label, color in ((-width / 2, "spearman", "순위상관(스피어만)", PALETTE[0]),
@@ -199,7 +191,7 @@ def plot_value_by_grade(check: ValueCheck, *, ax: Any = None) -> Figure:
     if not isinstance(check, ValueCheck):
         raise TypeError("check must be the result of value_check")
     table = check.by_grade
-    fig, ax = _figure_and_axes(ax, (8, 4.2))
+    fig, ax = figure_axes(ax=ax, figsize=(8, 4.2))
     x = np.arange(len(table))
     width = 0.38
     for offset, column, label, color in ((-width / 2, "PRED_SPEND", "예상 구매액", PALETTE[2]),

@@ -12,24 +12,17 @@ import numpy as np
 import pandas as pd
 
 from helpers.chapters.services.compute import DipChoice, dip_table, resolve_grade_order
-from helpers.common.figures import new_figure
+from helpers.common.figures import figure_axes, new_figure
 
 __all__ = ["plot_dips", "plot_targets", "plot_store_overview"]
 
 CHOSEN_COLOR, OTHER_COLOR = "#c0392b", "#9bb0cc"
 
 
-def _axes(ax, figsize: tuple[float, float]):
-    if ax is not None:
-        return ax.figure, ax
-    fig = new_figure(figsize=figsize)
-    return fig, fig.add_subplot()
-
-
 def plot_dips(dips: pd.DataFrame, dip: DipChoice, *, top_n: int = 12, ax=None):
     """Horizontal bars: drop (%) of the largest dips (of the kind :func:`choose_dip` chose from), the chosen one
     highlighted."""
-    fig, ax = _axes(ax, (10, 4.5))
+    fig, ax = figure_axes(ax=ax, figsize=(10, 4.5))
     if dips is None or dips.empty:
         ax.text(0.5, 0.5, "4장에서 예측된 수요 급감 구간이 없습니다", ha="center", va="center", fontsize=12)
         ax.set_axis_off()
@@ -52,7 +45,7 @@ def plot_targets(candidates: pd.DataFrame, targets: pd.DataFrame, *, grade_order
                  candidate_label: str = "1순위 고객 전체", ax=None):
     """Grade mix of all candidates vs the selected targets (share of each list)."""
     order = list(resolve_grade_order(grade_order)) + ["등급 없음"]
-    fig, ax = _axes(ax, (9, 4))
+    fig, ax = figure_axes(ax=ax, figsize=(9, 4))
     x = np.arange(len(order))
     width = 0.38
     for offset, frame, label, color in ((-width / 2, candidates, f"{candidate_label} ({len(candidates):,}명)",
