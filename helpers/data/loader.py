@@ -371,6 +371,33 @@ class Dataset:
         """Revenue per customer and purchase day (``CLNT_ID, SESS_DT, REVENUE, sessions``)."""
         return self._cached("customer_daily", self._views.customer_daily_sql(self._purchases_src()))
 
+    def query(self, fn, /, **params) -> pd.DataFrame:
+        """Run a shared query (:mod:`helpers.data.queries`) over the window relations; returns its frame.
+
+        ``fn(**params)`` returns SQL over ``purchases``, ``sessions``, ``clients`` and ``customers``. Only such
+        analysis-size aggregates should cross into pandas. Results are memoised per (query, parameters).
+        """
+        key = f"q:{fn.__module__}.{fn.__qualname__}:{sorted(params.items())!r}"
+        if key not in self._memo:
+            self._register_window()
+            df = self._views.df(fn(**params))
+            for col in df.columns.intersection(["SESS_DT", "date"]):
+                df[col] = pd.to_datetime(df[col])
+            self._memo[key] = df
+        return self._memo[key]
+
+    def _register_window(self) -> None:
+        """Window relations as engine views named as in :mod:`helpers.data.queries` (created once)."""
+        if "window_views" in self._verified:
+            return
+        purchases = self._purchases_src()
+        sources = {"purchases": purchases, "sessions": self._ensure("sessions", self._views.sessions_sql()),
+                   "customers": self._ensure("customers", "SELECT * FROM custom"),
+                   "clients": self._ensure("clients", self._views.clients_sql(purchases))}
+        for name, src in sources.items():
+            self._views.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}")
+        self._verified.add("window_views")
+
     def rejected_lines(self) -> pd.DataFrame:
         """The first set-aside lines of every table: ``table, file, line, rule, text`` (a data product)."""
         return pd.read_parquet(self.paths["rejected_lines"]) if "rejected_lines" in self.paths else \

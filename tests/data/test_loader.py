@@ -221,3 +221,21 @@ def test_schema_violation_names_file_and_column():
 def test_bad_encoding_option_is_rejected(raw_folder, cache_dir):
     with pytest.raises(DataError, match="encoding='latin9' is not supported"):
         load_dataset(raw_folder, START, END, encoding="latin9", cache_dir=cache_dir, progress=lambda *_: None)
+
+
+def _revenue_per_customer(*, min_lines: int = 1) -> str:
+    return f"""SELECT CLNT_ID, count(*) AS lines, sum(REVENUE) AS revenue FROM purchases GROUP BY ALL
+        HAVING count(*) >= {int(min_lines)} ORDER BY CLNT_ID"""
+
+
+def test_query_runs_shared_sql_over_window_relations(ds):
+    """Dataset.query returns the engine's aggregate: the same numbers as grouping the purchase lines in pandas."""
+    got = ds.query(_revenue_per_customer)
+    p = ds.purchases()
+    want = p.groupby("CLNT_ID").agg(lines=("REVENUE", "size"), revenue=("REVENUE", "sum")).reset_index()
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert ds.query(_revenue_per_customer) is got  # memoised per query and parameters
+    two = ds.query(_revenue_per_customer, min_lines=2)
+    assert set(two["CLNT_ID"]) == set(want.loc[want["lines"] >= 2, "CLNT_ID"])
+    clients = ds.query(lambda: "SELECT count(*) AS n FROM clients")
+    assert clients["n"].iloc[0] == len(ds.clients())
