@@ -17,6 +17,8 @@ RESOURCES_DIR = Path(__file__).resolve().parents[1] / "resources"
 DEFAULT_START = "2018-04-01"
 DEFAULT_END = "2018-09-30"
 DEFAULT_SEED = 42
+#: Chapters run side by side (each in its own kernel) when the runner is not told otherwise (--jobs).
+DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 DEFAULT_SCALE = "sample"
 SCALES = ("tiny", "sample", "full")
 

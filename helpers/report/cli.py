@@ -18,6 +18,9 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output-root", default=str(config.REPORTS_DIR), help="where <start>_<end>/ is written")
     p.add_argument("--only", nargs="*", default=None, help="run only notebooks whose name starts with these (e.g. --only 06); the other "
                    "chapters' data products are reused from the window's last complete report")
+    p.add_argument("--jobs", type=int, default=config.DEFAULT_JOBS,
+                   help="chapters run side by side, each in its own kernel (chapter 6 waits for 1-5); 1 runs them "
+                        f"one after another (default {config.DEFAULT_JOBS})")
 
 
 def main(argv: list[str] | None = None) -> int:

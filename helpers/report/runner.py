@@ -156,28 +156,39 @@ def validate_parameters(params: dict, notebooks: list[Path]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------------
 
 class _PeakMemory:
-    """Polls the resident memory of this process's children (the notebook kernel) while a chapter runs."""
+    """Polls the resident memory of one chapter's kernel (and its children) while the chapter runs.
 
-    def __init__(self, interval: float = 0.2):
-        import psutil
-        self._proc, self._interval = psutil.Process(), interval
+    ``pid`` is read from ``holder`` (the kernel manager writes it when the kernel starts), so chapters that run
+    side by side are measured apart.
+    """
+
+    def __init__(self, holder: dict, interval: float = 0.2):
+        self._holder, self._interval = holder, interval
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self):
+    def _rss(self) -> int:
         import psutil
-        while not self._stop.is_set():
-            total = 0
+        pid = self._holder.get("pid")
+        if not pid:
+            return 0
+        try:
+            proc = psutil.Process(pid)
+            procs = [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        total = 0
+        for p in procs:
             try:
-                for child in self._proc.children(recursive=True):
-                    try:
-                        total += child.memory_info().rss
-                    except psutil.Error:
-                        pass
+                total += p.memory_info().rss
             except psutil.Error:
                 pass
-            self.peak = max(self.peak, total)
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
             self._stop.wait(self._interval)
 
     def __enter__(self):
@@ -199,18 +210,27 @@ def _kernel_name() -> str:
 KERNEL_ARGS = ("--IPKernelApp.log_level=CRITICAL",)
 
 
-def _ipc_kernel_manager():
-    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP.
+def _ipc_kernel_manager(env: dict[str, str], holder: dict, ipc_dir: str):
+    """A kernel manager that talks to the kernel over local IPC sockets instead of TCP, starts the kernel with
+    ``env`` added to its environment, and records the kernel's pid in ``holder``.
 
     The kernel then never warns ``Kernel is running over TCP without encryption`` (the sockets are files
-    readable only by this user), and nothing listens on a network port.
+    readable only by this user), and nothing listens on a network port. The environment is per kernel (not
+    ``os.environ``), so chapters can run side by side.
     """
     from jupyter_client.manager import AsyncKernelManager
 
     class IpcKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            # IPC "ports" are files <ip>-<n>: a private prefix per kernel, or kernels started together collide
+            kwargs.setdefault("ip", os.path.join(ipc_dir, "kernel"))
             super().__init__(**kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["env"] = {**(kw.get("env") or os.environ), **env}
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            holder["pid"] = getattr(self.provisioner, "pid", None)
 
     return IpcKernelManager
 
@@ -276,23 +296,20 @@ def _execute(nb: Path, out_nb: Path, params: dict, *, kernel: str, cwd: Path, ch
     import papermill as pm
     fd, progress_file = tempfile.mkstemp(prefix="lpoint-progress-", suffix=".log")
     os.close(fd)
-    saved = {k: os.environ.get(k) for k in (CHAPTER_ENV, PROGRESS_ENV)}
-    os.environ[CHAPTER_ENV], os.environ[PROGRESS_ENV] = chapter, progress_file
+    holder: dict = {}
+    ipc_dir = tempfile.mkdtemp(prefix="lpoint-kernel-")
+    manager = _ipc_kernel_manager({CHAPTER_ENV: chapter, PROGRESS_ENV: progress_file}, holder, ipc_dir)
     try:
         printed = _ConsoleLines(progress)  # what the chapter prints (training progress) reaches the console live
-        with _PeakMemory() as mem, _ProgressTail(Path(progress_file), progress):
+        with _PeakMemory(holder) as mem, _ProgressTail(Path(progress_file), progress):
             pm.execute_notebook(str(nb), str(out_nb), parameters=params, kernel_name=kernel, cwd=str(cwd),
                                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                kernel_manager_class=_ipc_kernel_manager(), stdout_file=printed,
+                                kernel_manager_class=manager, stdout_file=printed,
                                 extra_arguments=list(KERNEL_ARGS))
         printed.flush()
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         Path(progress_file).unlink(missing_ok=True)
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     return mem.peak
 
 
@@ -345,9 +362,9 @@ def _load_window(params: dict, scale: str, progress) -> tuple[dict, object, obje
     return counts, fingerprint, log
 
 
-def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path, progress, on_failure,
+def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path, progress, failed: Path,
                  final: Path) -> ChapterResult:
-    """Execute one chapter and convert it to both HTML versions; a failure keeps the work folder and raises."""
+    """Execute one chapter and convert it to both HTML versions; a failure raises (the caller keeps the folder)."""
     chapter = ChapterResult(notebook=nb.stem, title=notebook_title(nb))
     out_nb = tmp / "notebooks" / nb.name
     c0 = time.time()
@@ -356,7 +373,6 @@ def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path
     except Exception as exc:  # noqa: BLE001 - every failure stops the run with the chapter named
         chapter.status, chapter.seconds = "failed", time.time() - c0
         chapter.error = _failure_message(nb, exc)
-        failed = on_failure()
         raise ChapterFailed(chapter.error + f"\nExecuted notebook kept in {failed / 'notebooks' / nb.name}; "
                             f"the previous report in {final} is unchanged.") from None
     chapter.seconds, chapter.peak_rss_mb = time.time() - c0, peak / 2**20
@@ -367,12 +383,58 @@ def _run_chapter(nb: Path, nb_params: dict, tmp: Path, *, kernel: str, cwd: Path
     return chapter
 
 
+#: Chapters that read the data products of other chapters (notebook number -> the numbers it waits for).
+#: Every other chapter reads only the data, so it may run beside the others (docs/ARCHITECTURE.md hand-offs).
+AFTER = {"06": ("01", "02", "03", "04", "05")}
+
+
+def _chapter_progress(progress, nb: Path, *, parallel: bool):
+    """The console printer of one chapter: lines carry the chapter number when chapters run side by side."""
+    if not parallel:
+        return progress
+    tag = nb.stem[:2]
+    return lambda line: progress(f"{tag}| {line}")
+
+
+def _schedule(notebooks: list[Path], run_one, *, jobs: int) -> list[ChapterResult]:
+    """Run ``run_one(i, nb)`` for every notebook, at most ``jobs`` at a time, honouring :data:`AFTER`.
+
+    Results come back in notebook order. The first failure stops new starts; chapters already running finish,
+    then the failure is raised.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    order = {nb: i for i, nb in enumerate(notebooks, 1)}
+    present_ids = {nb.stem[:2] for nb in notebooks}
+    waits = {nb: set(AFTER.get(nb.stem[:2], ())) & present_ids for nb in notebooks}
+    pending, done_ids, running, results = list(notebooks), set(), {}, {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        while pending or running:
+            for nb in [nb for nb in pending if waits[nb] <= done_ids][: max(1, jobs) - len(running)]:
+                pending.remove(nb)
+                running[pool.submit(run_one, order[nb], nb)] = nb
+            if not running:
+                raise RuntimeError(f"AFTER has a cycle among {[nb.stem for nb in pending]}")
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                nb = running.pop(fut)
+                if fut.exception() is not None:
+                    pending.clear()
+                    wait(running)
+                    raise fut.exception()
+                results[nb], _ = fut.result(), done_ids.add(nb.stem[:2])
+    return [results[nb] for nb in notebooks]
+
+
 def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config.DEFAULT_END,
                data_dir: str | None = None, seed: int = config.DEFAULT_SEED, scale: str = config.DEFAULT_SCALE,
                params_file: str | None = None, extra_params: dict | None = None,
                output_root: str | Path = config.REPORTS_DIR, notebooks_dir: str | Path = config.NOTEBOOKS_DIR,
-               only: list[str] | None = None, progress=print) -> RunResult:
+               only: list[str] | None = None, jobs: int = config.DEFAULT_JOBS, progress=print) -> RunResult:
     """Render the report for the window into ``<output_root>/<start>_<end>/`` (atomically).
+
+    ``jobs`` chapters run side by side (each in its own kernel) where :data:`AFTER` allows: a chapter that reads
+    other chapters' data products starts when they have finished.
 
     Raises
     ------
@@ -406,12 +468,18 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
         reused = reuse_products(output_root / name.split("_only-")[0], tmp)
         if reused:
             progress(f"--only: reusing {reused} data products of the window's last complete report")
-    for i, nb in enumerate(notebooks, 1):
-        progress(f"[{i}/{len(notebooks)}] {nb.stem}: {notebook_title(nb)} …")
+    def run_one(i: int, nb: Path) -> ChapterResult:
+        say = _chapter_progress(progress, nb, parallel=jobs > 1)
+        say(f"[{i}/{len(notebooks)}] {nb.stem}: {notebook_title(nb)} …")
         nb_params = dict(per_nb[nb.name], **{"data_dir": params["data_dir"], "output_dir": str(tmp)})
-        result.chapters.append(_run_chapter(nb, nb_params, tmp, kernel=kernel, cwd=Path(notebooks_dir),
-                                            progress=progress, on_failure=lambda: publish.keep_failed(
-                                                tmp, output_root, name), final=final))
+        return _run_chapter(nb, nb_params, tmp, kernel=kernel, cwd=Path(notebooks_dir), progress=say,
+                            failed=output_root / f".failed-{name}", final=final)
+
+    try:
+        result.chapters = _schedule(notebooks, run_one, jobs=jobs)
+    except ChapterFailed:  # chapters still running have finished: keep the work folder for inspection
+        publish.keep_failed(tmp, output_root, name)
+        raise
 
     result.total_seconds = time.time() - t0
     _finish_site(tmp, final, result, fingerprint, counts, log)
@@ -462,6 +530,7 @@ def main_report(args) -> int:
     try:
         run_report(start_date=args.start, end_date=args.end, data_dir=args.data_dir, seed=args.seed,
                    scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only,
+                   jobs=getattr(args, 'jobs', config.DEFAULT_JOBS),
                    progress=lambda message: print(message, flush=True))
     except (ParameterError, DataError) as exc:
         print(f"ERROR (nothing was executed): {exc}", file=sys.stderr)
