@@ -6,6 +6,8 @@ the fixed columns documented below. A missing column raises ``ValueError`` namin
 keyword argument that renames it. No matplotlib here: figures are in :mod:`.figures`, sentences and
 analyst tables in :mod:`.words`.
 
+Inputs are small engine aggregates (the shared queries of :mod:`helpers.data.queries.eda`, one row per
+label with a count: pass ``count_col``) or, for any shop's data, the row-level frames (each row counts once).
 Result frames (Korean column names, ``비율`` is a share in [0, 1]); they are also the chapter's data
 products, so their names and values must not change:
 

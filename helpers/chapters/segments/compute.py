@@ -1,15 +1,19 @@
 """Chapter 2: behaviour-based customer segmentation (report section 02, "온라인 행동기반 고객 세분화").
 
-Method (SPEC section 2), as a chain of pure functions over the cleaned purchase-lines frame::
+Method (SPEC section 2), as a chain of pure functions over engine aggregates (the shared queries of
+:mod:`helpers.data.queries.segments`; ``q(fn)`` stands for ``Dataset.query(fn)``). Only group-, category- and
+customer-level frames reach pandas, never purchase lines::
 
-    groups     = main_groups(purchases)                        # N largest AGE_GENDER groups (min-size guard)
-    categories = main_categories(purchases)                    # top-N CLAC1 categories by purchase lines
-    behaviour  = behaviour_table(purchases, groups=groups, categories=categories)
+    groups     = main_groups(q(group_sizes))                   # N largest AGE_GENDER groups (min-size guard)
+    categories = main_categories(q(category_lines))            # top-N CLAC1 categories by purchase lines
+    behaviour  = behaviour_table(q(behaviour_sums), q(group_sums), groups=groups, categories=categories)
     gpat       = group_patterns(behaviour)                     # 4-bit pattern per group x category
     cpat       = category_patterns(gpat)                       # per-bit majority; even splits show both
-    customers  = customer_segments(purchases, cpat)            # segment of the top-spend category
+    customers  = customer_segments(q(customer_top_categories), cpat, total_col="TOTAL_REVENUE")
     sizes      = segment_sizes(customers)
 
+The step functions take plain frames with documented columns (any shop's aggregates, with column names as
+keyword arguments); :func:`customer_segments` also takes revenue lines or customer x category sums.
 ``segment_customers`` runs the whole chain and returns a :class:`SegmentationResult`;
 :func:`.stability.segment_stability` recomputes patterns per calendar month (beyond the report). Figures
 are in :mod:`.figures`, sentences and analyst tables in :mod:`.words`, the YAML rules in :mod:`.rules`.
@@ -30,7 +34,8 @@ Decisions the report leaves open (details in each function's docstring):
   스포츠패션 and 유아동의류.
 * A customer's segment is that of the category with the most revenue; when that category is not a main
   category the segment is NA with ``status='top_category_not_main'`` (no fallback to a lesser category).
-* Work is vectorised on integer codes (``np.bincount``, one sort); 5M lines take a few seconds.
+* Means are sums / counts of the engine's sums, which are exact (integers at 0.01 precision), so the
+  result does not depend on the engine's order of work; the rest is vectorised on integer codes.
 
 Only the YAML resource is read; nothing is written. No function mutates its input.
 """
@@ -116,14 +121,6 @@ def _require_numeric(frame: pd.DataFrame, columns: Mapping[str, str], *, name: s
                 f"column {col!r} ({arg}) of {name} must be numeric, got dtype {dtype}; "
                 "clean it first (e.g. pd.to_numeric after removing thousands separators)"
             )
-
-
-def _require_datetime(frame: pd.DataFrame, arg: str, col: str, *, name: str = "purchases") -> None:
-    if not pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
-        raise ValueError(
-            f"column {col!r} ({arg}) of {name} must be datetime64, got {frame[col].dtype}; "
-            "convert it with pd.to_datetime"
-        )
 
 
 def _positive_int(value: Any, name: str) -> int:
