@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from helpers.chapters.segments.compute import (
@@ -214,17 +215,7 @@ def segment_transitions(
     r = resolve_rules(rules)
     _require(monthly_customers, {"customer_col": customer_col, "month": "month", "segment": "segment"},
              name="monthly_customers")
-    data = monthly_customers[[customer_col, "month", "segment"]].sort_values([customer_col, "month"], kind="mergesort")
-    segment = data["segment"].astype(object).where(data["segment"].notna(), UNCLASSIFIED)
-    previous_month = data.groupby(customer_col, sort=False)["month"].shift()
-    previous_segment = segment.groupby(data[customer_col], sort=False).shift()
-    consecutive = previous_month.notna() & (previous_month + 1 == data["month"])
-    pairs = pd.DataFrame({
-        "from_month": previous_month[consecutive].astype("period[M]"),
-        "to_month": data["month"][consecutive],
-        "from_segment": previous_segment[consecutive].astype(object),
-        "to_segment": segment[consecutive],
-    })
+    pairs = _consecutive_pairs(monthly_customers, customer_col)
     keys = (["from_month", "to_month"] if by_month else []) + ["from_segment", "to_segment"]
     out = pairs.groupby(keys, sort=False).size().rename("n_customers").reset_index()
     leaving = out.groupby([*keys[:-1]], sort=False)["n_customers"].transform("sum")
@@ -237,6 +228,23 @@ def segment_transitions(
     out["to_segment"] = out["to_segment"].astype("str")
     out["stayed"] = out["from_segment"] == out["to_segment"]
     return out.reset_index(drop=True)[[*keys, "n_customers", "share", "stayed"]]
+
+
+def _consecutive_pairs(monthly_customers: pd.DataFrame, customer_col: str) -> pd.DataFrame:
+    """(from_month, to_month, from_segment, to_segment) of every customer's consecutive calendar months
+    (one sort by customer and month; a row pairs with the previous row when both are the same customer's)."""
+    data = monthly_customers[[customer_col, "month", "segment"]].sort_values([customer_col, "month"], kind="mergesort")
+    segment = data["segment"].astype(object).where(data["segment"].notna(), UNCLASSIFIED).to_numpy(dtype=object)
+    customer = data[customer_col].to_numpy()
+    month = _month_ordinals(data["month"])
+    follows = (customer[1:] == customer[:-1]) & (month[:-1] != _NAT) & (month[1:] == month[:-1] + 1)
+    to_rows = np.flatnonzero(follows) + 1
+    return pd.DataFrame({
+        "from_month": pd.PeriodIndex.from_ordinals(month[to_rows - 1], freq="M"),
+        "to_month": pd.PeriodIndex.from_ordinals(month[to_rows], freq="M"),
+        "from_segment": segment[to_rows - 1],
+        "to_segment": segment[to_rows],
+    })
 
 
 def transition_matrix(transitions: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None) -> pd.DataFrame:

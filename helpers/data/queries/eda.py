@@ -75,14 +75,14 @@ def line_ages() -> str:
 def session_values(column: str = "DVC_CTG_NM") -> str:
     """Purchase sessions of the window per value of one session column (device, region or city).
 
-    One count per (CLNT_ID, SESS_ID); a session with two values (not possible after cleaning) counts with
-    the smaller. Columns ``<column>`` (raw value, NULL when missing), ``n_sessions``; ordered by value.
+    ``sessions`` holds one row per (CLNT_ID, SESS_ID) (the loader dedupes Session on that key), so a row is a
+    session. Columns ``<column>`` (raw value, NULL when missing), ``n_sessions``; ordered by value.
     """
     if column not in SESSION_COLUMNS:
         raise ValueError(f"column={column!r} is not one of {list(SESSION_COLUMNS)}")
     return f"""
     SELECT {column}, COUNT(*) AS n_sessions
-    FROM (SELECT CLNT_ID, SESS_ID, MIN({column}) AS {column} FROM sessions GROUP BY CLNT_ID, SESS_ID) s
+    FROM sessions
     GROUP BY {column}
     ORDER BY {column} NULLS LAST"""
 
