@@ -6,6 +6,8 @@ the fixed columns documented below. A missing column raises ``ValueError`` namin
 keyword argument that renames it. No matplotlib here: figures are in :mod:`.figures`, sentences and
 analyst tables in :mod:`.words`.
 
+Inputs are small engine aggregates (the shared queries of :mod:`helpers.data.queries.eda`, one row per
+label with a count: pass ``count_col``) or, for any shop's data, the row-level frames (each row counts once).
 Result frames (Korean column names, ``비율`` is a share in [0, 1]); they are also the chapter's data
 products, so their names and values must not change:
 
@@ -150,10 +152,32 @@ def _by_count(counts: pd.Series) -> pd.Series:
     return pd.Series(frame["n"].to_numpy(), index=frame["label"].to_numpy())
 
 
-def _nominal_split(labelled: pd.Series, *, label_col: str, count_col: str, top: int | None = None) -> pd.DataFrame:
-    total = len(labelled)
-    unknown = int(labelled.isna().sum())
-    counts = _by_count(labelled.dropna().value_counts())
+def _weights(frame: pd.DataFrame, count_col: str | None, what: str) -> pd.Series | None:
+    """``frame[count_col]`` as int64 counts (how many lines/sessions/customers each row stands for), or None
+    when ``count_col`` is None (every row counts once)."""
+    if count_col is None:
+        return None
+    _require(frame, what, count_col=count_col)
+    counts = pd.to_numeric(frame[count_col], errors="coerce")
+    bad = counts.isna() | (counts < 0) | (counts.fillna(0) % 1 != 0)
+    if bad.any():
+        raise ValueError(f"{what} column {count_col!r} must hold non-negative whole counts; "
+                         f"{int(bad.sum())} row(s) do not")
+    return counts.astype("int64")
+
+
+def _nominal_split(labelled: pd.Series, *, label_col: str, count_col: str, top: int | None = None,
+                   weights: pd.Series | None = None) -> pd.DataFrame:
+    """Counts per label (rows weighted by ``weights`` when given), ``미상`` for missing labels."""
+    if weights is None:
+        total = len(labelled)
+        unknown = int(labelled.isna().sum())
+        counts = _by_count(labelled.dropna().value_counts())
+    else:
+        known = labelled.notna().to_numpy()
+        total = int(weights.sum())
+        unknown = int(weights[~known].sum())
+        counts = _by_count(weights[known].groupby(labelled[known].to_numpy(), sort=False).sum())
     if top is not None and len(counts) > top:
         counts = top_n_with_other(counts, top)
     if unknown:
@@ -244,6 +268,8 @@ def gender_split(
     client_col: str = "CLNT_ID",
     gender_col: str = "CLNT_GENDER",
     labels: Mapping[str, str] | None = GENDER_LABELS,
+    count_col: str | None = None,
+    conflicts_col: str = "n_conflicts",
 ) -> pd.DataFrame:
     """Customers by gender, one count per customer (the seed counts 04.Custom clients).
 
@@ -252,10 +278,15 @@ def gender_split(
     Parameters
     ----------
     customers : pandas.DataFrame
-        04.Custom or any frame with one or more rows per client.
+        04.Custom or any frame with one or more rows per client; or, with ``count_col``, an aggregate with one
+        row per gender code (``queries.eda.buyer_genders``: ``CLNT_GENDER, n_customers, n_conflicts``).
     client_col, gender_col : str
     labels : mapping, optional
         Gender code -> Korean label; codes not in it are shown as they are.
+    count_col : str, optional
+        Column of customers per row (the aggregate's ``n_customers``); ``client_col`` is then not needed.
+    conflicts_col : str
+        With ``count_col``: column of clients seen with two genders, if the aggregate has it (must be 0).
 
     Returns
     -------
@@ -268,6 +299,9 @@ def gender_split(
     ValueError
         Missing column, or a client with two different genders.
     """
+    if count_col is not None:
+        return _gender_counts(customers, gender_col=gender_col, count_col=count_col,
+                              conflicts_col=conflicts_col, labels=labels)
     _require(customers, "customers", client_col=client_col, gender_col=gender_col)
     pairs = customers[[client_col, gender_col]].drop_duplicates()
     conflicts = pairs[client_col].duplicated(keep=False) & pairs[gender_col].notna()
@@ -281,6 +315,17 @@ def gender_split(
     return _nominal_split(labelled, label_col="성별", count_col="고객수")
 
 
+def _gender_counts(counts: pd.DataFrame, *, gender_col: str, count_col: str, conflicts_col: str,
+                   labels: Mapping[str, str] | None) -> pd.DataFrame:
+    """:func:`gender_split` of an aggregate with one row per gender code and a customer count."""
+    _require(counts, "customers", gender_col=gender_col)
+    weights = _weights(counts, count_col, "customers")
+    if conflicts_col in counts.columns and (conflicts := int(counts[conflicts_col].fillna(0).sum())):
+        raise ValueError(f"{conflicts} client(s) have more than one {gender_col!r} value; fix the customer table")
+    return _nominal_split(_clean_labels(counts[gender_col], labels), label_col="성별", count_col="고객수",
+                          weights=weights)
+
+
 # ---------------------------------------------------------------------------------------------
 # Age (purchase lines, one count per line)
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +334,7 @@ def age_distribution(
     *,
     age_col: str = "CLNT_AGE",
     bands: Sequence[int] = AGE_BANDS,
+    count_col: str | None = None,
 ) -> pd.DataFrame:
     """Purchase lines by the buyer's age band (the seed counts purchases, not customers).
 
@@ -297,10 +343,13 @@ def age_distribution(
     Parameters
     ----------
     purchases : pandas.DataFrame
-        Purchase-lines view, one row per product line.
+        Purchase-lines view, one row per product line; or, with ``count_col``, lines per age
+        (``queries.eda.line_ages``: ``CLNT_AGE, n_lines``).
     age_col : str
     bands : sequence of int
         Decades always listed (with 0 when absent), default 10..80; other observed decades are added.
+    count_col : str, optional
+        Column of lines per row (the aggregate's ``n_lines``); None counts every row once.
 
     Returns
     -------
@@ -319,13 +368,17 @@ def age_distribution(
     except (ValueError, TypeError) as exc:
         raise ValueError(f"purchases column {age_col!r} must be numeric ages (10, 20, …): {exc}") from None
     ages = ages.astype("Float64")
-    band = (ages // 10 * 10).dropna().astype("int64")
-    counts = band.value_counts()
+    weights = _weights(purchases, count_col, "purchases")
+    if weights is None:
+        weights = pd.Series(1, index=purchases.index, dtype="int64")
+    known = ages.notna().to_numpy()
+    band = (ages[known] // 10 * 10).astype("int64")
+    counts = weights[known].groupby(band.to_numpy()).sum()
     order = sorted(set(int(b) for b in bands) | set(int(b) for b in counts.index))
     counts = counts.reindex(order, fill_value=0)
     counts.index = [age_label(b) for b in order]
-    counts = pd.concat([counts, pd.Series([int(ages.isna().sum())], index=[UNKNOWN_LABEL])])
-    return _share_frame(counts, label_col="연령대", count_col="구매건수", total=len(purchases))
+    counts = pd.concat([counts, pd.Series([int(weights[~known].sum())], index=[UNKNOWN_LABEL])])
+    return _share_frame(counts, label_col="연령대", count_col="구매건수", total=int(weights.sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +396,7 @@ def device_split(
     device_col: str = "DVC_CTG_NM",
     session_cols: Sequence[str] | None = DEFAULT_SESSION_COLS,
     labels: Mapping[str, str] | None = DEVICE_LABELS,
+    count_col: str | None = None,
 ) -> pd.DataFrame:
     """Sessions by device category.
 
@@ -356,6 +410,9 @@ def device_split(
         session counts. ``None`` counts every row as one session.
     labels : mapping, optional
         Device code -> Korean label; unknown codes are shown as they are.
+    count_col : str, optional
+        Column of sessions per row: ``sessions`` is then an aggregate with one row per device code
+        (``queries.eda.session_values``: ``DVC_CTG_NM, n_sessions``) and ``session_cols`` is not used.
 
     Returns
     -------
@@ -368,10 +425,8 @@ def device_split(
     ValueError
         Missing column.
     """
-    cols = _session_columns(session_cols)
-    _require_sessions(sessions, "sessions", cols, device_col=device_col)
-    labelled = _clean_labels(_per_session(sessions, device_col, cols), labels)
-    return _nominal_split(labelled, label_col="디바이스", count_col="세션수")
+    return _session_split(sessions, device_col, label_col="디바이스", session_cols=session_cols, labels=labels,
+                          count_col=count_col, column_arg="device_col")
 
 
 def region_split(
@@ -381,6 +436,7 @@ def region_split(
     region_col: str = "ZON_NM",
     session_cols: Sequence[str] | None = DEFAULT_SESSION_COLS,
     labels: Mapping[str, str] | None = REGION_LABELS,
+    count_col: str | None = None,
 ) -> pd.DataFrame:
     """Sessions by region (ZON_NM), with Korean region names.
 
@@ -395,6 +451,8 @@ def region_split(
         See :func:`device_split`.
     labels : mapping, optional
         ZON_NM -> Korean label; regions not in it are shown as they are.
+    count_col : str, optional
+        See :func:`device_split` (aggregate ``ZON_NM, n_sessions``).
 
     Returns
     -------
@@ -408,10 +466,22 @@ def region_split(
         Missing column or ``top`` not a positive integer.
     """
     check_top(top)
+    return _session_split(sessions, region_col, label_col="지역", session_cols=session_cols, labels=labels,
+                          count_col=count_col, column_arg="region_col", top=top)
+
+
+def _session_split(sessions: pd.DataFrame, value_col: str, *, label_col: str, session_cols, labels,
+                   count_col: str | None, column_arg: str, top: int | None = None) -> pd.DataFrame:
+    """Sessions per label of ``value_col``: one per session of a table, or summed ``count_col`` of an aggregate."""
+    if count_col is not None:
+        _require(sessions, "sessions", **{column_arg: value_col})
+        weights = _weights(sessions, count_col, "sessions")
+        return _nominal_split(_clean_labels(sessions[value_col], labels), label_col=label_col, count_col="세션수",
+                              top=top, weights=weights)
     cols = _session_columns(session_cols)
-    _require_sessions(sessions, "sessions", cols, region_col=region_col)
-    labelled = _clean_labels(_per_session(sessions, region_col, cols), labels)
-    return _nominal_split(labelled, label_col="지역", count_col="세션수", top=top)
+    _require_sessions(sessions, "sessions", cols, **{column_arg: value_col})
+    labelled = _clean_labels(_per_session(sessions, value_col, cols), labels)
+    return _nominal_split(labelled, label_col=label_col, count_col="세션수", top=top)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,15 +548,19 @@ def keyword_frequencies(
 # ---------------------------------------------------------------------------------------------
 # Category purchase counts
 # ---------------------------------------------------------------------------------------------
-def category_purchase_counts(purchases: pd.DataFrame, *, category_col: str = "CLAC1_NM") -> pd.DataFrame:
+def category_purchase_counts(purchases: pd.DataFrame, *, category_col: str = "CLAC1_NM",
+                             count_col: str | None = None) -> pd.DataFrame:
     """Purchase lines per category.
 
     Parameters
     ----------
     purchases : pandas.DataFrame
-        Purchase-lines view.
+        Purchase-lines view; or, with ``count_col``, lines per category (``queries.eda.category_lines``:
+        ``CLAC1_NM, n_lines``).
     category_col : str
         ``CLAC1_NM`` by default (``CLAC2_NM`` works the same way).
+    count_col : str, optional
+        Column of lines per row (the aggregate's ``n_lines``); None counts every row once.
 
     Returns
     -------
@@ -501,7 +575,8 @@ def category_purchase_counts(purchases: pd.DataFrame, *, category_col: str = "CL
     """
     _require(purchases, "purchases", category_col=category_col)
     labelled = _clean_labels(purchases[category_col], None)
-    return _nominal_split(labelled, label_col="상품군", count_col="구매건수")
+    return _nominal_split(labelled, label_col="상품군", count_col="구매건수",
+                          weights=_weights(purchases, count_col, "purchases"))
 
 
 def fold_category_counts(table: pd.DataFrame, *, top: int | None = 20) -> pd.DataFrame:
@@ -528,45 +603,14 @@ def fold_category_counts(table: pd.DataFrame, *, top: int | None = 20) -> pd.Dat
 # ---------------------------------------------------------------------------------------------
 # Category co-purchase (market-basket over sessions)
 # ---------------------------------------------------------------------------------------------
-def _basket_matrix(purchases: pd.DataFrame, session_cols: list[str], category_col: str):
-    """Sparse session x category 0/1 matrix, the sorted category names and the session count."""
-    from scipy import sparse
-
-    frame = purchases[[*session_cols, category_col]]
-    frame = frame[frame[category_col].notna()]
-    categories_raw = frame[category_col].astype(str).str.strip()
-    keep = (categories_raw != "").to_numpy()
-    frame, categories_raw = frame[keep], categories_raw[keep]
-    cat_codes, categories = pd.factorize(categories_raw, sort=True)
-    sess_codes = frame.groupby(session_cols, sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
-    n_sessions = int(sess_codes.max()) + 1 if len(sess_codes) else 0
-    matrix = sparse.csr_matrix((np.ones(len(sess_codes), dtype=np.int64), (sess_codes, cat_codes.astype(np.int64))),
-                               shape=(n_sessions, len(categories)))
-    # The CSR constructor sums repeated (session, category) entries; a basket is a set, so a category
-    # bought twice in one session must count once.
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
-    return matrix, [str(c) for c in categories], n_sessions
-
-
-def _pair_counts(matrix, n_categories: int, min_count: int):
-    """Upper-triangle (i, j, n_ab) of category pairs bought together in at least ``min_count`` sessions."""
-    basket_size = np.asarray(matrix.sum(axis=1)).ravel()
-    multi = matrix[basket_size >= 2]
-    co = (multi.T @ multi).toarray() if multi.shape[0] else np.zeros((n_categories,) * 2, dtype=np.int64)
-    i, j = np.triu_indices(n_categories, k=1)
-    counts = co[i, j].astype(np.int64)
-    keep = counts >= min_count
-    return i[keep], j[keep], counts[keep], int(multi.shape[0])
-
-
-def _edge_frame(i, j, counts, n_per_category, categories: list[str], n_sessions: int) -> pd.DataFrame:
-    """Support, confidence and lift of the pairs, sorted by count, lift, names."""
-    n_a, n_b = n_per_category[i].astype(float), n_per_category[j].astype(float)
-    names = np.array(categories, dtype=object)
+def _edge_frame(pairs: pd.DataFrame, n_per_category: pd.Series, n_sessions: int) -> pd.DataFrame:
+    """Support, confidence and lift of the pairs (``cat_a, cat_b, count``), sorted by count, lift, names."""
+    counts = pairs["count"].to_numpy(dtype=np.int64)
+    n_a = n_per_category.reindex(pairs["cat_a"]).to_numpy(dtype=float)
+    n_b = n_per_category.reindex(pairs["cat_b"]).to_numpy(dtype=float)
     edges = pd.DataFrame({
-        "cat_a": pd.Series(names[i], dtype="str"),
-        "cat_b": pd.Series(names[j], dtype="str"),
+        "cat_a": pd.Series(pairs["cat_a"].to_numpy(dtype=object), dtype="str"),
+        "cat_b": pd.Series(pairs["cat_b"].to_numpy(dtype=object), dtype="str"),
         "count": pd.Series(counts, dtype="int64"),
         "support": counts / n_sessions if n_sessions else np.zeros(len(counts)),
         "support_a": n_a / n_sessions if n_sessions else np.zeros(len(counts)),
@@ -580,45 +624,80 @@ def _edge_frame(i, j, counts, n_per_category, categories: list[str], n_sessions:
                              kind="mergesort").reset_index(drop=True)
 
 
-def copurchase_edges(
-    purchases: pd.DataFrame,
-    *,
-    session_cols: Sequence[str] = DEFAULT_SESSION_COLS,
-    category_col: str = "CLAC1_NM",
-    min_count: int = DEFAULT_MIN_PAIR_COUNT,
-) -> pd.DataFrame:
-    """Category pairs bought in the same session, with support, confidence and lift.
+def _ordered_pairs(pairs: pd.DataFrame, cat_a_col: str, cat_b_col: str, count_col: str) -> pd.DataFrame:
+    """Pairs as ``cat_a < cat_b`` (trimmed names), counts of a pair given twice or in both orders summed."""
+    a = pairs[cat_a_col].astype(str).str.strip().to_numpy(dtype=object)
+    b = pairs[cat_b_col].astype(str).str.strip().to_numpy(dtype=object)
+    swap = np.array([x > y for x, y in zip(a, b)], dtype=bool)
+    frame = pd.DataFrame({"cat_a": np.where(swap, b, a), "cat_b": np.where(swap, a, b),
+                          "count": pd.to_numeric(pairs[count_col]).to_numpy()})
+    frame = frame[frame["cat_a"] != frame["cat_b"]]
+    return frame.groupby(["cat_a", "cat_b"], sort=True, as_index=False)["count"].sum()
 
-    A basket is the set of distinct categories of one session (``session_cols``; SESS_ID alone is
-    reused across clients). Only baskets with at least two categories contain pairs, but every
-    session counts in the denominator: ``N`` = sessions with at least one categorised line, ``n_a`` =
-    sessions whose basket holds ``a``, ``n_ab`` = sessions holding both; ``support = n_ab / N``,
-    ``support_a = n_a / N``, ``confidence_a_b = n_ab / n_a``, ``confidence_b_a = n_ab / n_b``,
-    ``lift = n_ab * N / (n_a * n_b)`` (1: as often as if bought independently). Sparse session x category
-    product, so millions of sessions take seconds. ``result.attrs`` carries ``n_sessions``,
+
+def copurchase_edges(
+    pairs: pd.DataFrame,
+    baskets: pd.DataFrame,
+    *,
+    min_count: int = DEFAULT_MIN_PAIR_COUNT,
+    cat_a_col: str = "cat_a",
+    cat_b_col: str = "cat_b",
+    pair_count_col: str = "n_sessions",
+    category_col: str = "category",
+    basket_count_col: str = "n_baskets",
+    sessions_col: str = "n_sessions",
+    multi_col: str = "n_multi_category",
+) -> pd.DataFrame:
+    """Category pairs bought in the same session, with support, confidence and lift, from session counts.
+
+    A basket is the set of distinct categories of one session (CLNT_ID, SESS_ID; SESS_ID alone is reused
+    across clients). ``N`` = sessions with at least one categorised line, ``n_a`` = sessions whose basket
+    holds ``a``, ``n_ab`` = sessions holding both; ``support = n_ab / N``, ``support_a = n_a / N``,
+    ``confidence_a_b = n_ab / n_a``, ``confidence_b_a = n_ab / n_b``, ``lift = n_ab * N / (n_a * n_b)``
+    (1: as often as if bought independently). ``result.attrs`` carries ``n_sessions``,
     ``n_multi_category_sessions`` and ``min_count``.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        One row per category pair with the sessions holding both (``queries.eda.copurchase_pairs``:
+        ``cat_a, cat_b, n_sessions``); a pair may come in either order.
+    baskets : pandas.DataFrame
+        One row per category with the sessions holding it, and the totals ``N`` and sessions with two or
+        more categories repeated on every row (``queries.eda.category_baskets``:
+        ``category, n_baskets, n_sessions, n_multi_category``).
+    min_count : int
+        Pairs held by fewer sessions are dropped.
+    cat_a_col, cat_b_col, pair_count_col, category_col, basket_count_col, sessions_col, multi_col : str
+        Column names of the two frames.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``cat_a``, ``cat_b`` (str, ``cat_a < cat_b``), ``count`` (int64 = n_ab), ``support``,
         ``support_a``, ``support_b``, ``confidence_a_b``, ``confidence_b_a``, ``lift`` (float64); sorted by
-        count descending, then lift descending, then names. Pairs below ``min_count`` sessions are dropped.
+        count descending, then lift descending, then names.
 
     Raises
     ------
     ValueError
-        Missing column or ``min_count`` not a positive integer.
+        Missing column, a pair category absent from ``baskets``, or ``min_count`` not a positive integer.
     """
     check_top(min_count, "min_count")
-    cols = _session_columns(session_cols)
-    if not cols:
-        raise ValueError("session_cols must name the session key columns, e.g. ('CLNT_ID', 'SESS_ID')")
-    _require_sessions(purchases, "purchases", cols, category_col=category_col)
-    matrix, categories, n_sessions = _basket_matrix(purchases, cols, category_col)
-    n_per_category = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
-    i, j, counts, n_multi = _pair_counts(matrix, len(categories), min_count)
-    edges = _edge_frame(i, j, counts, n_per_category, categories, n_sessions)
+    _require(pairs, "pairs", cat_a_col=cat_a_col, cat_b_col=cat_b_col, pair_count_col=pair_count_col)
+    _require(baskets, "baskets", category_col=category_col, basket_count_col=basket_count_col,
+             sessions_col=sessions_col, multi_col=multi_col)
+    n_per_category = pd.Series(baskets[basket_count_col].to_numpy(dtype=np.int64),
+                               index=baskets[category_col].astype(str).str.strip().to_numpy(dtype=object))
+    n_per_category = n_per_category.groupby(level=0).sum()
+    kept = _ordered_pairs(pairs, cat_a_col, cat_b_col, pair_count_col)
+    kept = kept[kept["count"] >= min_count]
+    absent = sorted(set(kept["cat_a"]).union(kept["cat_b"]) - set(n_per_category.index))
+    if absent:
+        raise ValueError(f"pairs name categories missing from baskets: {absent[:5]}; pass the matching frames")
+    n_sessions = int(baskets[sessions_col].max()) if len(baskets) else 0
+    n_multi = int(baskets[multi_col].max()) if len(baskets) else 0
+    edges = _edge_frame(kept, n_per_category, n_sessions)
     edges.attrs = {"n_sessions": n_sessions, "n_multi_category_sessions": n_multi, "min_count": int(min_count)}
     return edges
 

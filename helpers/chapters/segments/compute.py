@@ -1,15 +1,19 @@
 """Chapter 2: behaviour-based customer segmentation (report section 02, "온라인 행동기반 고객 세분화").
 
-Method (SPEC section 2), as a chain of pure functions over the cleaned purchase-lines frame::
+Method (SPEC section 2), as a chain of pure functions over engine aggregates (the shared queries of
+:mod:`helpers.data.queries.segments`; ``q(fn)`` stands for ``Dataset.query(fn)``). Only group-, category- and
+customer-level frames reach pandas, never purchase lines::
 
-    groups     = main_groups(purchases)                        # N largest AGE_GENDER groups (min-size guard)
-    categories = main_categories(purchases)                    # top-N CLAC1 categories by purchase lines
-    behaviour  = behaviour_table(purchases, groups=groups, categories=categories)
+    groups     = main_groups(q(group_sizes))                   # N largest AGE_GENDER groups (min-size guard)
+    categories = main_categories(q(category_lines))            # top-N CLAC1 categories by purchase lines
+    behaviour  = behaviour_table(q(behaviour_sums), q(group_sums), groups=groups, categories=categories)
     gpat       = group_patterns(behaviour)                     # 4-bit pattern per group x category
     cpat       = category_patterns(gpat)                       # per-bit majority; even splits show both
-    customers  = customer_segments(purchases, cpat)            # segment of the top-spend category
+    customers  = customer_segments(q(customer_top_categories), cpat, total_col="TOTAL_REVENUE")
     sizes      = segment_sizes(customers)
 
+The step functions take plain frames with documented columns (any shop's aggregates, with column names as
+keyword arguments); :func:`customer_segments` also takes revenue lines or customer x category sums.
 ``segment_customers`` runs the whole chain and returns a :class:`SegmentationResult`;
 :func:`.stability.segment_stability` recomputes patterns per calendar month (beyond the report). Figures
 are in :mod:`.figures`, sentences and analyst tables in :mod:`.words`, the YAML rules in :mod:`.rules`.
@@ -30,7 +34,8 @@ Decisions the report leaves open (details in each function's docstring):
   스포츠패션 and 유아동의류.
 * A customer's segment is that of the category with the most revenue; when that category is not a main
   category the segment is NA with ``status='top_category_not_main'`` (no fallback to a lesser category).
-* Work is vectorised on integer codes (``np.bincount``, one sort); 5M lines take a few seconds.
+* Means are sums / counts of the engine's sums, which are exact (integers at 0.01 precision), so the
+  result does not depend on the engine's order of work; the rest is vectorised on integer codes.
 
 Only the YAML resource is read; nothing is written. No function mutates its input.
 """
@@ -54,6 +59,7 @@ from helpers.chapters.segments.rules import (
     resolve_rules,
 )
 from helpers.common.checks import require_columns
+from helpers.data.queries import segments as queries
 
 __all__ = [
     "VARIABLES",
@@ -88,7 +94,6 @@ DEFAULT_MIN_CUSTOMERS = 30
 DEFAULT_N_CATEGORIES = 10
 WEIGHTS = frozenset({"line", "session"})
 
-_VARIABLE_ARGS = {"time": "time_col", "views": "views_col", "searches": "search_col", "price": "price_col"}
 _BIT_WEIGHTS = np.array([8, 4, 2, 1])
 
 
@@ -116,14 +121,6 @@ def _require_numeric(frame: pd.DataFrame, columns: Mapping[str, str], *, name: s
                 f"column {col!r} ({arg}) of {name} must be numeric, got dtype {dtype}; "
                 "clean it first (e.g. pd.to_numeric after removing thousands separators)"
             )
-
-
-def _require_datetime(frame: pd.DataFrame, arg: str, col: str, *, name: str = "purchases") -> None:
-    if not pd.api.types.is_datetime64_any_dtype(frame[col].dtype):
-        raise ValueError(
-            f"column {col!r} ({arg}) of {name} must be datetime64, got {frame[col].dtype}; "
-            "convert it with pd.to_datetime"
-        )
 
 
 def _positive_int(value: Any, name: str) -> int:
@@ -166,27 +163,28 @@ def _check_tolerance(split_tolerance: Any) -> int:
 # 1. Main groups and categories
 # --------------------------------------------------------------------------------------------------
 def main_groups(
-    purchases: pd.DataFrame,
+    sizes: pd.DataFrame,
     *,
     n_groups: int = DEFAULT_N_GROUPS,
     min_customers: int = DEFAULT_MIN_CUSTOMERS,
-    customer_col: str = "CLNT_ID",
     group_col: str = "AGE_GENDER",
+    customers_col: str = "n_customers",
+    lines_col: str = "n_lines",
 ) -> pd.DataFrame:
     """The main customer groups: the ``n_groups`` largest age x gender groups by distinct customers.
 
     Groups with fewer than ``min_customers`` customers are never scored, whatever their rank.
-    Lines whose group is missing (no demographics) belong to no group and are ignored here.
 
     Parameters
     ----------
-    purchases : DataFrame
-        Purchase lines, one row per purchased product line.
+    sizes : DataFrame
+        One row per group with its distinct customers and purchase lines (``queries.segments.group_sizes``:
+        ``AGE_GENDER, n_customers, n_lines``); rows with a missing group are ignored.
     n_groups : int
         How many groups to keep (the report: 7).
     min_customers : int
         Minimum distinct customers for a group to be scored.
-    customer_col, group_col : str
+    group_col, customers_col, lines_col : str
         Column names (group values such as ``'30F'``; build the column first if age and gender are apart).
 
     Returns
@@ -198,12 +196,14 @@ def main_groups(
     Raises
     ------
     ValueError
-        Missing column, bad parameter, or no group reaching ``min_customers``.
+        Missing column, a group listed twice, bad parameter, or no group reaching ``min_customers``.
     """
     n_groups = _positive_int(n_groups, "n_groups")
     min_customers = _positive_int(min_customers, "min_customers")
-    _require(purchases, {"customer_col": customer_col, "group_col": group_col})
-    table = _group_counts(purchases, customer_col=customer_col, group_col=group_col)
+    _require(sizes, {"group_col": group_col, "customers_col": customers_col, "lines_col": lines_col},
+             name="sizes")
+    _require_numeric(sizes, {"customers_col": customers_col, "lines_col": lines_col}, name="sizes")
+    table = _group_counts(sizes, group_col=group_col, customers_col=customers_col, lines_col=lines_col)
     eligible = table["n_customers"] >= min_customers
     eligible_rank = eligible.cumsum()
     table["is_main"] = eligible & (eligible_rank <= n_groups)
@@ -220,18 +220,17 @@ def main_groups(
     return table[["group", "n_customers", "n_lines", "rank", "is_main", "status"]]
 
 
-def _group_counts(purchases: pd.DataFrame, *, customer_col: str, group_col: str) -> pd.DataFrame:
-    """Distinct customers and lines per group, ranked by customers (ties by group label)."""
-    group, labels = pd.factorize(purchases[group_col])
-    customer, customer_ids = _factorize(purchases[customer_col])
-    known = group >= 0
-    counted = known & (customer >= 0)
-    pairs = pd.unique(group[counted].astype("int64") * np.int64(len(customer_ids)) + customer[counted])
+def _group_counts(sizes: pd.DataFrame, *, group_col: str, customers_col: str, lines_col: str) -> pd.DataFrame:
+    """The groups' customers and lines, ranked by customers (ties by group label)."""
+    known = sizes[sizes[group_col].notna()]
+    if known[group_col].duplicated().any():
+        raise ValueError(f"sizes lists a {group_col} group twice: distinct customers cannot be added up; "
+                         "pass one row per group (queries.segments.group_sizes)")
+    labels = known[group_col].to_numpy(dtype=object)
     table = pd.DataFrame({
-        "group": pd.Series(np.asarray(labels, dtype=object),
-                           dtype="str" if all(isinstance(v, str) for v in labels) else object),
-        "n_customers": np.bincount(pairs // max(len(customer_ids), 1), minlength=len(labels)).astype("int64"),
-        "n_lines": np.bincount(group[known], minlength=len(labels)).astype("int64"),
+        "group": pd.Series(labels, dtype="str" if all(isinstance(v, str) for v in labels) else object),
+        "n_customers": known[customers_col].to_numpy(dtype="int64"),
+        "n_lines": known[lines_col].to_numpy(dtype="int64"),
     })
     table = table.sort_values(["n_customers", "group"], ascending=[False, True], kind="mergesort")
     table = table.reset_index(drop=True)
@@ -240,13 +239,20 @@ def _group_counts(purchases: pd.DataFrame, *, customer_col: str, group_col: str)
 
 
 def main_categories(
-    purchases: pd.DataFrame,
+    lines: pd.DataFrame,
     *,
     n_categories: int = DEFAULT_N_CATEGORIES,
     categories: Sequence[str] | None = None,
     category_col: str = "CLAC1_NM",
+    lines_col: str = "n_lines",
 ) -> pd.DataFrame:
     """The main categories: the ``n_categories`` with most purchase lines, or the ``categories`` given.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Purchase lines per category (``queries.segments.category_lines``: ``CLAC1_NM, n_lines``); rows with a
+        missing category are ignored, a category listed twice is added up.
 
     Returns
     -------
@@ -258,8 +264,10 @@ def main_categories(
     ValueError
         Missing column, bad ``n_categories``, or a given category that does not occur in the data.
     """
-    _require(purchases, {"category_col": category_col})
-    counts = purchases[category_col].dropna().value_counts(sort=False)
+    _require(lines, {"category_col": category_col, "lines_col": lines_col}, name="lines")
+    _require_numeric(lines, {"lines_col": lines_col}, name="lines")
+    known = lines[lines[category_col].notna()]
+    counts = known[lines_col].astype("int64").groupby(known[category_col], sort=False).sum()
     counts.index.name = "category"
     table = counts.rename("n_lines").reset_index()
     table = table.sort_values(["n_lines", "category"], ascending=[False, True], kind="mergesort")
@@ -314,81 +322,65 @@ def _codes_in(values: pd.Series, labels: Sequence) -> np.ndarray:
     return np.where(codes >= 0, lookup[codes], -1).astype("int64")
 
 
-def _float_matrix(purchases: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> np.ndarray:
-    """Selected rows of numeric columns as one float64 matrix (missing -> NaN)."""
-    return np.column_stack(
-        [purchases[col].to_numpy(dtype="float64", na_value=np.nan)[rows] for col in columns]
-    )
+def _month_ordinals(months: pd.Series) -> np.ndarray:
+    """Calendar month of each value as a Period[M] ordinal (months since 1970-01); missing -> -2**63.
 
-
-def _month_ordinals(dates: pd.Series) -> np.ndarray:
-    """Calendar month of each date as a Period[M] ordinal (months since 1970-01); NaT -> -2**63."""
-    if isinstance(dates.dtype, pd.DatetimeTZDtype):
-        dates = dates.dt.tz_localize(None)
-    return dates.to_numpy().astype("datetime64[M]").astype("int64")
+    Integers are taken as ordinals already (the ``MONTH`` of :mod:`helpers.data.queries.segments`); periods
+    and datetimes are converted."""
+    if isinstance(months.dtype, pd.PeriodDtype):
+        return np.where(months.isna(), _NAT, months.array.asi8).astype("int64")
+    if pd.api.types.is_integer_dtype(months.dtype):
+        return months.astype("Int64").fillna(_NAT).to_numpy(dtype="int64")
+    if isinstance(months.dtype, pd.DatetimeTZDtype):
+        months = months.dt.tz_localize(None)
+    return months.to_numpy().astype("datetime64[M]").astype("int64")
 
 
 _NAT = np.iinfo("int64").min
+#: Columns of a behaviour-sums frame per variable: Σ of the non-missing values and their number.
+SUM_COLUMNS = {v: (f"{v}_sum", f"{v}_n") for v in VARIABLES}
 
 
-def _stats(keys: np.ndarray, values: np.ndarray, size: int):
-    """Per key: mean and non-missing count of each column of ``values``, and the number of rows."""
-    present = ~np.isnan(values)
-    filled = np.where(present, values, 0.0)
-    sums = np.column_stack([np.bincount(keys, weights=filled[:, j], minlength=size) for j in range(values.shape[1])])
-    counts = np.column_stack([np.bincount(keys[present[:, j]], minlength=size) for j in range(values.shape[1])])
+def _sum_stats(sums: pd.DataFrame, keys: np.ndarray, size: int, lines_col: str):
+    """Per key (rows with key -1 skipped): mean and non-missing count of each variable, and the lines."""
+    rows = keys >= 0
+    k = keys[rows]
+    total = np.column_stack([np.bincount(k, minlength=size, weights=np.nan_to_num(
+        sums[SUM_COLUMNS[v][0]].to_numpy(dtype="float64", na_value=np.nan)[rows], nan=0.0)) for v in VARIABLES])
+    counts = np.column_stack([np.bincount(k, minlength=size, weights=sums[SUM_COLUMNS[v][1]].to_numpy(
+        dtype="float64", na_value=0.0)[rows]) for v in VARIABLES]).astype("int64")
+    lines = np.bincount(k, minlength=size, weights=sums[lines_col].to_numpy(dtype="float64")[rows]).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    return means, counts.astype("int64"), np.bincount(keys, minlength=size).astype("int64")
-
-
-def _unit_means(values: np.ndarray, keys: np.ndarray, visits: np.ndarray, size: int):
-    """Collapse lines to (key, visit) units; each unit's value is the mean of its lines (NaN ignored)."""
-    units, _ = pd.factorize(visits * np.int64(size) + keys)
-    n_units = int(units.max()) + 1 if len(units) else 0
-    means, _, _ = _stats(units, values, n_units)
-    unit_keys = np.zeros(n_units, dtype="int64")
-    unit_keys[units] = keys
-    return means, unit_keys
+        means = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+    return means, counts, lines
 
 
 def _behaviour_arrays(
-    purchases: pd.DataFrame,
+    cells: pd.DataFrame,
+    totals: pd.DataFrame,
     group_list: list,
     category_list: list,
     *,
     columns: Mapping[str, str],
-    weight: str,
-    months: np.ndarray | None = None,
+    first_month: int | None = None,
     n_months: int = 1,
 ):
     """Group and cell means / counts for every (month, group[, category]); arrays shaped by month first."""
     n_g, n_c, n_v = len(group_list), len(category_list), len(VARIABLES)
-    group = _codes_in(purchases[columns["group_col"]], group_list)
-    rows = group >= 0
-    if months is not None:
-        rows &= months >= 0
-    group = group[rows]
-    month = months[rows] if months is not None else np.zeros(len(group), dtype="int64")
-    category = _codes_in(purchases[columns["category_col"]], category_list)[rows]
-    values = _float_matrix(purchases, [columns[_VARIABLE_ARGS[v]] for v in VARIABLES], rows)
-    group_key = month * n_g + group
-    in_cell = category >= 0
-    cell_key = group_key[in_cell] * n_c + category[in_cell]
-    n_group_keys, n_cell_keys = n_months * n_g, n_months * n_g * n_c
-    if weight == "session":
-        customer, _ = _factorize(purchases[columns["customer_col"]].to_numpy()[rows])
-        session, _ = _factorize(purchases[columns["session_col"]].to_numpy()[rows])
-        sessions_per_customer = np.int64(session.max() + 1 if len(session) else 1)
-        visits, _ = pd.factorize(customer.astype("int64") * sessions_per_customer + session)
-        visits = visits.astype("int64")
-        group_values, group_keys = _unit_means(values, group_key, visits, n_group_keys)
-        cell_values, cell_keys = _unit_means(values[in_cell], cell_key, visits[in_cell], n_cell_keys)
-    else:
-        group_values, group_keys = values, group_key
-        cell_values, cell_keys = values[in_cell], cell_key
-    g_mean, g_n, _ = _stats(group_keys, group_values, n_group_keys)
-    c_mean, c_n, c_lines = _stats(cell_keys, cell_values, n_cell_keys)
+
+    def keys(frame: pd.DataFrame, with_category: bool) -> np.ndarray:
+        key = _codes_in(frame[columns["group_col"]], group_list)
+        if first_month is not None:
+            month = _month_ordinals(frame[columns["month_col"]])
+            offset = np.where(month == _NAT, -1, month - first_month)
+            key = np.where((key >= 0) & (offset >= 0) & (offset < n_months), offset * n_g + key, -1)
+        if with_category:
+            category = _codes_in(frame[columns["category_col"]], category_list)
+            key = np.where((key >= 0) & (category >= 0), key * n_c + category, -1)
+        return key
+
+    g_mean, g_n, _ = _sum_stats(totals, keys(totals, False), n_months * n_g, columns["lines_col"])
+    c_mean, c_n, c_lines = _sum_stats(cells, keys(cells, True), n_months * n_g * n_c, columns["lines_col"])
     return (
         g_mean.reshape(n_months, n_g, n_v),
         g_n.reshape(n_months, n_g, n_v),
@@ -429,38 +421,33 @@ def _behaviour_long(group_list, category_list, g_mean, g_n, c_mean, c_n, c_lines
 
 
 def behaviour_table(
-    purchases: pd.DataFrame,
+    sums: pd.DataFrame,
+    totals: pd.DataFrame | None = None,
     *,
     groups: Sequence | pd.DataFrame,
     categories: Sequence | pd.DataFrame,
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
     group_col: str = "AGE_GENDER",
     category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    weight: str = "line",
+    lines_col: str = "n_lines",
 ) -> pd.DataFrame:
     """Group x category means of the four behaviour variables, against each group's overall mean.
 
-    NaN values are ignored in every mean and the non-missing counts are kept. The group's overall mean
-    ("평균") is over all its purchases in ``purchases``, in every category, main or not.
-
     Parameters
     ----------
-    purchases : DataFrame
-        Purchase lines.
+    sums : DataFrame
+        Sums per group and category (``queries.segments.behaviour_sums``): ``<group_col>, <category_col>,
+        <lines_col>`` and, per variable ``v`` in ``time, views, searches, price``, ``v_sum`` (Σ of the
+        non-missing values) and ``v_n`` (their number). Rows of the same cell are added up.
+    totals : DataFrame, optional
+        The same sums per group over *all* its purchases (``queries.segments.group_sums``), giving the
+        group's "평균"; by default the sums of every category row of ``sums`` (right for line weighting;
+        with session weighting a session buying two categories counts once in the group, so pass totals).
     groups, categories : list or frame
         Main groups / categories (labels, or the frames from :func:`main_groups` / :func:`main_categories`;
         for the groups frame only rows with ``is_main`` are used). Output follows their order.
-    weight : {'line', 'session'}
-        ``'line'`` (default, as the report): every purchase line counts once, so a session buying three
-        items counts three times. ``'session'``: every (customer, session) counts once per category cell
-        and once in the group mean, with the mean of its lines' values (time/views/searches are per
-        session anyway; price becomes the session's mean unit price); needs ``customer_col`` and
-        ``session_col``.
+
+    Whether a line or a session counts once is decided by the query (``weight='line'``, as the report, or
+    ``'session'``: each (customer, session) is one value, the mean of its lines).
 
     Returns
     -------
@@ -477,26 +464,27 @@ def behaviour_table(
     Raises
     ------
     ValueError
-        Missing or non-numeric column, unknown ``weight``, empty groups/categories.
+        Missing or non-numeric column, empty groups/categories.
     """
-    columns = _behaviour_columns(purchases, customer_col=customer_col, session_col=session_col,
-                                 group_col=group_col, category_col=category_col, time_col=time_col,
-                                 views_col=views_col, search_col=search_col, price_col=price_col, weight=weight)
+    columns = _sum_columns(sums, totals, group_col=group_col, category_col=category_col, lines_col=lines_col)
     group_list = _as_list(groups, "groups", column="group", flag="is_main")
     category_list = _as_list(categories, "categories", column="category")
-    arrays = _behaviour_arrays(purchases, group_list, category_list, columns=columns, weight=weight)
+    arrays = _behaviour_arrays(sums, sums if totals is None else totals, group_list, category_list, columns=columns)
     return _behaviour_long(group_list, category_list, *(a[0] for a in arrays))
 
 
-def _behaviour_columns(purchases: pd.DataFrame, *, weight: str, **columns: str) -> dict[str, str]:
-    """Check the columns behaviour_table needs; return them keyed by argument name."""
-    _check_weight(weight)
-    needed = {k: columns[k] for k in ("group_col", "category_col", "time_col", "views_col", "search_col", "price_col")}
-    if weight == "session":
-        needed.update(customer_col=columns["customer_col"], session_col=columns["session_col"])
-    _require(purchases, needed)
-    _require_numeric(purchases, {k: columns[k] for k in ("time_col", "views_col", "search_col", "price_col")})
-    return {**columns}
+def _sum_columns(sums: pd.DataFrame, totals: pd.DataFrame | None, *, month_col: str | None = None,
+                 **columns: str) -> dict[str, str]:
+    """Check the columns of the sums (and totals) frames; return the column names keyed by argument."""
+    value_cols = {f"{v}{part}": col for v, pair in SUM_COLUMNS.items() for part, col in zip(("_sum", "_n"), pair)}
+    keys = {"group_col": columns["group_col"], "lines_col": columns["lines_col"]}
+    if month_col is not None:
+        keys["month_col"] = month_col
+    for frame, name, extra in ((sums, "sums", {"category_col": columns["category_col"]}), (totals, "totals", {})):
+        if frame is not None:
+            _require(frame, {**keys, **extra, **value_cols}, name=name)
+            _require_numeric(frame, {"lines_col": columns["lines_col"], **value_cols}, name=name)
+    return {**columns, "month_col": month_col}
 
 
 def behaviour_wide(behaviour: pd.DataFrame, variable: str = "time", *, value: str = "mean") -> pd.DataFrame:
@@ -753,11 +741,13 @@ def _customer_core(
     category_col: str,
     revenue_col: str,
     months: np.ndarray | None = None,
+    total_col: str | None = None,
 ) -> pd.DataFrame:
     """Top-spend category and its segment per customer, or per customer x month when ``months`` is given.
 
-    Works on integer codes with one sort of the lines, no loop. Ties in revenue go to main categories
-    first, then to the category name."""
+    Works on integer codes with one sort of the rows, no loop. Ties in revenue go to main categories
+    first, then to the category name. With ``total_col`` the key's total revenue is read from that column
+    (the rows may then be only the top categories) instead of summed over the rows."""
     customer, customer_ids = _factorize(purchases[customer_col])
     category, category_names = pd.factorize(purchases[category_col])
     revenue = purchases[revenue_col].to_numpy(dtype="float64", na_value=np.nan)
@@ -773,6 +763,8 @@ def _customer_core(
     raw_key = customer if months is None else (months[rows] - first_month) * np.int64(max(n_customers, 1)) + customer
     names = pd.Index(np.asarray(category_names, dtype=object))
     tops = _top_categories(raw_key, category, revenue, _tie_ranks(names, category_patterns))
+    if total_col is not None:
+        _given_totals(tops, raw_key, purchases[total_col].to_numpy(dtype="float64", na_value=np.nan)[rows])
     key_values = tops["key"]
     if months is None:
         key_customer, key_month = key_values, None
@@ -835,6 +827,16 @@ def _top_categories(raw_key: np.ndarray, category: np.ndarray, revenue: np.ndarr
             "no_category": no_category, "no_revenue": ~no_category & ~(total > 0)}
 
 
+def _given_totals(tops: dict[str, np.ndarray], raw_key: np.ndarray, totals: np.ndarray) -> None:
+    """Replace the summed totals of ``tops`` by the given per-key totals (first row of each key)."""
+    order = np.argsort(raw_key, kind="stable")
+    keys, first = np.unique(raw_key[order], return_index=True)
+    total = totals[order][first][np.searchsorted(keys, tops["key"])].astype("float64")
+    total[tops["no_category"]] = np.nan
+    tops["total"] = total
+    tops["no_revenue"] = ~tops["no_category"] & ~(total > 0)
+
+
 def _segment_lookup(category_patterns: pd.DataFrame, names: pd.Index, tops: dict[str, np.ndarray],
                     key_month: np.ndarray | None):
     """The row of ``category_patterns`` giving each key its segment, by (month, category) or by category;
@@ -893,6 +895,7 @@ def customer_segments(
     customer_col: str = "CLNT_ID",
     category_col: str = "CLAC1_NM",
     revenue_col: str = "REVENUE",
+    total_col: str | None = None,
 ) -> pd.DataFrame:
     """Each customer's behaviour segment: the segment of the category where they spend most.
 
@@ -906,9 +909,15 @@ def customer_segments(
     Parameters
     ----------
     purchases : DataFrame
-        Purchase lines (all customers; not only the main groups).
+        Revenue per customer and category, rows of the same pair added up (all customers; not only the main
+        groups): purchase lines, a customer x category sum, or -- with ``total_col`` -- the customers' top
+        categories with their totals (``queries.segments.customer_top_categories``: ``CLNT_ID, CLAC1_NM,
+        REVENUE, TOTAL_REVENUE``; a NULL category for a customer without a categorised line).
     category_patterns : DataFrame
         Output of :func:`category_patterns` (``category, pattern, segment, label``).
+    total_col : str, optional
+        Column with the customer's total revenue over categorised lines (same on each of its rows); None
+        sums ``revenue_col`` over the customer's rows with a category.
 
     Returns
     -------
@@ -923,12 +932,22 @@ def customer_segments(
     ValueError
         Missing or non-numeric column.
     """
-    _require(purchases, {"customer_col": customer_col, "category_col": category_col, "revenue_col": revenue_col})
-    _require_numeric(purchases, {"revenue_col": revenue_col})
+    _require_spend(purchases, customer_col=customer_col, category_col=category_col, revenue_col=revenue_col,
+                   total_col=total_col)
     _require_table(category_patterns, ("category", "pattern", "segment", "label"), name="category_patterns")
     out = _customer_core(purchases, category_patterns.drop(columns="month", errors="ignore"),
-                         customer_col=customer_col, category_col=category_col, revenue_col=revenue_col)
+                         customer_col=customer_col, category_col=category_col, revenue_col=revenue_col,
+                         total_col=total_col)
     return out.rename(columns={"customer": customer_col})
+
+
+def _require_spend(purchases: pd.DataFrame, *, total_col: str | None, **columns: str) -> None:
+    """Check the customer/category/revenue (and total) columns of a spend frame."""
+    numeric = {"revenue_col": columns["revenue_col"]}
+    if total_col is not None:
+        numeric["total_col"] = total_col
+    _require(purchases, {**columns, **numeric})
+    _require_numeric(purchases, numeric)
 
 
 def segment_sizes(customers: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None) -> pd.DataFrame:
@@ -974,7 +993,7 @@ class SegmentationResult:
 
 
 def segment_customers(
-    purchases: pd.DataFrame,
+    query,
     *,
     n_groups: int = DEFAULT_N_GROUPS,
     min_customers: int = DEFAULT_MIN_CUSTOMERS,
@@ -983,36 +1002,27 @@ def segment_customers(
     weight: str = "line",
     split_tolerance: int = 0,
     rules: SegmentRules | Mapping | None = None,
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
-    group_col: str = "AGE_GENDER",
-    category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    revenue_col: str = "REVENUE",
 ) -> SegmentationResult:
-    """Run the whole chapter-2 chain (one call for the notebook). Parameters as in the step functions."""
+    """Run the whole chapter-2 chain (one call for the notebook) on engine aggregates.
+
+    ``query(fn, **params)`` runs a shared query of :mod:`helpers.data.queries.segments` and returns its frame
+    (``Dataset.query``); only group-, category- and customer-level aggregates reach pandas. Other parameters
+    as in the step functions (``weight`` chooses the query's weighting, see :func:`behaviour_table`).
+    """
+    _check_weight(weight)
     r = resolve_rules(rules)
-    groups = main_groups(purchases, n_groups=n_groups, min_customers=min_customers,
-                         customer_col=customer_col, group_col=group_col)
-    cats = main_categories(purchases, n_categories=n_categories, categories=categories, category_col=category_col)
-    behaviour = behaviour_table(
-        purchases, groups=groups, categories=cats, customer_col=customer_col, session_col=session_col,
-        group_col=group_col, category_col=category_col, time_col=time_col, views_col=views_col,
-        search_col=search_col, price_col=price_col, weight=weight,
-    )
+    groups = main_groups(query(queries.group_sizes), n_groups=n_groups, min_customers=min_customers)
+    cats = main_categories(query(queries.category_lines), n_categories=n_categories, categories=categories)
+    behaviour = behaviour_table(query(queries.behaviour_sums, weight=weight), query(queries.group_sums, weight=weight),
+                                groups=groups, categories=cats)
     gpat = group_patterns(behaviour, rules=r)
     cpat = category_patterns(gpat, split_tolerance=split_tolerance, rules=r)
-    customers = customer_segments(purchases, cpat, customer_col=customer_col, category_col=category_col,
-                                  revenue_col=revenue_col)
+    customers = customer_segments(query(queries.customer_top_categories), cpat, total_col="TOTAL_REVENUE")
     return SegmentationResult(
         groups=groups, categories=cats, behaviour=behaviour, group_patterns=gpat, category_patterns=cpat,
         segment_table=segment_table(cpat, rules=r), customers=customers, sizes=segment_sizes(customers, rules=r),
         rules=r,
     )
-
 
 
 #: Column names of the ``customer_segments`` data product (upper case, as chapter 6 and campaign tools read it).

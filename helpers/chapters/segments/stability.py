@@ -17,19 +17,20 @@ from helpers.chapters.segments.compute import (
     UNCLASSIFIED,
     _as_list,
     _behaviour_arrays,
-    _behaviour_columns,
     _behaviour_long,
     _check_tolerance,
+    _check_weight,
     _customer_core,
     _month_ordinals,
     _require,
-    _require_datetime,
-    _require_numeric,
+    _require_spend,
     _require_table,
+    _sum_columns,
     category_patterns,
     group_patterns,
 )
 from helpers.chapters.segments.rules import SegmentRules, resolve_rules
+from helpers.data.queries import segments as queries
 
 __all__ = [
     "StabilityResult",
@@ -43,20 +44,15 @@ __all__ = [
 
 
 def monthly_category_patterns(
-    purchases: pd.DataFrame,
+    sums: pd.DataFrame,
+    totals: pd.DataFrame | None = None,
     *,
     groups: Sequence | pd.DataFrame,
     categories: Sequence | pd.DataFrame,
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
     group_col: str = "AGE_GENDER",
     category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    date_col: str = "SESS_DT",
-    weight: str = "line",
+    lines_col: str = "n_lines",
+    month_col: str = "MONTH",
     split_tolerance: int = 0,
     rules: SegmentRules | Mapping | None = None,
 ) -> pd.DataFrame:
@@ -64,7 +60,15 @@ def monthly_category_patterns(
 
     Each month is treated as its own window: group means ("평균") are the month's, so a pattern says how
     the category differed from the group's behaviour in that month. Every calendar month from the first
-    to the last date is listed, also one without purchases (then unscored).
+    to the last month of ``sums`` is listed, also one without purchases (then unscored).
+
+    Parameters
+    ----------
+    sums, totals : DataFrame
+        As for :func:`.compute.behaviour_table`, with a month column (``queries.segments.behaviour_sums`` /
+        ``group_sums`` with ``by_month=True``).
+    month_col : str
+        Month of each row: Period[M] ordinals (integers, the queries' ``MONTH``), periods or dates.
 
     Returns
     -------
@@ -73,22 +77,18 @@ def monthly_category_patterns(
     (lines of the main groups in the category that month).
     """
     r = resolve_rules(rules)
-    columns = _behaviour_columns(purchases, customer_col=customer_col, session_col=session_col,
-                                 group_col=group_col, category_col=category_col, time_col=time_col,
-                                 views_col=views_col, search_col=search_col, price_col=price_col, weight=weight)
-    _require(purchases, {"date_col": date_col})
-    _require_datetime(purchases, "date_col", date_col)
+    columns = _sum_columns(sums, totals, month_col=month_col, group_col=group_col, category_col=category_col,
+                           lines_col=lines_col)
     tolerance = _check_tolerance(split_tolerance)
     group_list = _as_list(groups, "groups", column="group", flag="is_main")
     category_list = _as_list(categories, "categories", column="category")
-    ordinals = _month_ordinals(purchases[date_col])
+    ordinals = _month_ordinals(sums[month_col])
     dated = ordinals != _NAT
     if not dated.any():
-        raise ValueError(f"purchases has no dates in {date_col!r}: nothing to split into months")
+        raise ValueError(f"sums has no months in {month_col!r}: nothing to split into months")
     first, last = int(ordinals[dated].min()), int(ordinals[dated].max())
-    offsets = np.where(dated, ordinals - first, -1)
-    arrays = _behaviour_arrays(purchases, group_list, category_list, columns=columns, weight=weight,
-                               months=offsets, n_months=last - first + 1)
+    arrays = _behaviour_arrays(sums, sums if totals is None else totals, group_list, category_list,
+                               columns=columns, first_month=first, n_months=last - first + 1)
     frames = []
     for offset in range(last - first + 1):  # one iteration per calendar month
         behaviour = _behaviour_long(group_list, category_list, *(a[offset] for a in arrays))
@@ -168,14 +168,17 @@ def monthly_customer_segments(
     customer_col: str = "CLNT_ID",
     category_col: str = "CLAC1_NM",
     revenue_col: str = "REVENUE",
-    date_col: str = "SESS_DT",
+    month_col: str = "MONTH",
+    total_col: str | None = None,
 ) -> pd.DataFrame:
     """Each customer's segment in each calendar month they bought in.
 
-    The top category is taken within the month (rules as :func:`customer_segments`). Its segment comes from
-    ``category_patterns``: with a ``month`` column (the output of :func:`monthly_category_patterns`) the
-    month's own pattern is used, so movement mixes customers' and categories' changes; without one (the
-    whole-window :func:`category_patterns`) the category map is fixed and only customers' spending moves.
+    The top category is taken within the month (rules as :func:`customer_segments`, whose ``purchases`` and
+    ``total_col`` this takes with a month column: ``queries.segments.customer_top_categories`` with
+    ``by_month=True``). Its segment comes from ``category_patterns``: with a ``month`` column (the output of
+    :func:`monthly_category_patterns`) the month's own pattern is used, so movement mixes customers' and
+    categories' changes; without one (the whole-window :func:`category_patterns`) the category map is fixed
+    and only customers' spending moves.
 
     Returns
     -------
@@ -183,13 +186,11 @@ def monthly_customer_segments(
         ``month`` (Period[M]), ``<customer_col>``, ``top_category, top_revenue, total_revenue, top_share,
         pattern, segment, label, status`` (as in :func:`customer_segments`).
     """
-    _require(purchases, {"customer_col": customer_col, "category_col": category_col,
-                         "revenue_col": revenue_col, "date_col": date_col})
-    _require_numeric(purchases, {"revenue_col": revenue_col})
-    _require_datetime(purchases, "date_col", date_col)
+    _require_spend(purchases, customer_col=customer_col, category_col=category_col, revenue_col=revenue_col,
+                   month_col=month_col, total_col=total_col)
     _require_table(category_patterns, ("category", "pattern", "segment", "label"), name="category_patterns")
     out = _customer_core(purchases, category_patterns, customer_col=customer_col, category_col=category_col,
-                         revenue_col=revenue_col, months=_month_ordinals(purchases[date_col]))
+                         revenue_col=revenue_col, months=_month_ordinals(purchases[month_col]), total_col=total_col)
     return out.rename(columns={"customer": customer_col})
 
 
@@ -214,17 +215,7 @@ def segment_transitions(
     r = resolve_rules(rules)
     _require(monthly_customers, {"customer_col": customer_col, "month": "month", "segment": "segment"},
              name="monthly_customers")
-    data = monthly_customers[[customer_col, "month", "segment"]].sort_values([customer_col, "month"], kind="mergesort")
-    segment = data["segment"].astype(object).where(data["segment"].notna(), UNCLASSIFIED)
-    previous_month = data.groupby(customer_col, sort=False)["month"].shift()
-    previous_segment = segment.groupby(data[customer_col], sort=False).shift()
-    consecutive = previous_month.notna() & (previous_month + 1 == data["month"])
-    pairs = pd.DataFrame({
-        "from_month": previous_month[consecutive].astype("period[M]"),
-        "to_month": data["month"][consecutive],
-        "from_segment": previous_segment[consecutive].astype(object),
-        "to_segment": segment[consecutive],
-    })
+    pairs = _consecutive_pairs(monthly_customers, customer_col)
     keys = (["from_month", "to_month"] if by_month else []) + ["from_segment", "to_segment"]
     out = pairs.groupby(keys, sort=False).size().rename("n_customers").reset_index()
     leaving = out.groupby([*keys[:-1]], sort=False)["n_customers"].transform("sum")
@@ -237,6 +228,23 @@ def segment_transitions(
     out["to_segment"] = out["to_segment"].astype("str")
     out["stayed"] = out["from_segment"] == out["to_segment"]
     return out.reset_index(drop=True)[[*keys, "n_customers", "share", "stayed"]]
+
+
+def _consecutive_pairs(monthly_customers: pd.DataFrame, customer_col: str) -> pd.DataFrame:
+    """(from_month, to_month, from_segment, to_segment) of every customer's consecutive calendar months
+    (one sort by customer and month; a row pairs with the previous row when both are the same customer's)."""
+    data = monthly_customers[[customer_col, "month", "segment"]].sort_values([customer_col, "month"], kind="mergesort")
+    segment = data["segment"].astype(object).where(data["segment"].notna(), UNCLASSIFIED).to_numpy(dtype=object)
+    customer = data[customer_col].to_numpy()
+    month = _month_ordinals(data["month"])
+    follows = (customer[1:] == customer[:-1]) & (month[:-1] != _NAT) & (month[1:] == month[:-1] + 1)
+    to_rows = np.flatnonzero(follows) + 1
+    return pd.DataFrame({
+        "from_month": pd.PeriodIndex.from_ordinals(month[to_rows - 1], freq="M"),
+        "to_month": pd.PeriodIndex.from_ordinals(month[to_rows], freq="M"),
+        "from_segment": segment[to_rows - 1],
+        "to_segment": segment[to_rows],
+    })
 
 
 def transition_matrix(transitions: pd.DataFrame, *, rules: SegmentRules | Mapping | None = None) -> pd.DataFrame:
@@ -263,27 +271,17 @@ class StabilityResult:
 
 
 def segment_stability(
-    purchases: pd.DataFrame,
+    query,
     *,
     groups: Sequence | pd.DataFrame,
     categories: Sequence | pd.DataFrame,
     overall: pd.DataFrame | None = None,
     customer_map: str = "monthly",
-    customer_col: str = "CLNT_ID",
-    session_col: str = "SESS_ID",
-    group_col: str = "AGE_GENDER",
-    category_col: str = "CLAC1_NM",
-    time_col: str = "TOT_SESS_HR_V",
-    views_col: str = "TOT_PAG_VIEW_CT",
-    search_col: str = "SEARCH_CNT",
-    price_col: str = "PD_BUY_AM",
-    revenue_col: str = "REVENUE",
-    date_col: str = "SESS_DT",
     weight: str = "line",
     split_tolerance: int = 0,
     rules: SegmentRules | Mapping | None = None,
 ) -> StabilityResult:
-    """Monthly recomputation in one call.
+    """Monthly recomputation in one call, on engine aggregates (``query`` as in :func:`.compute.segment_customers`).
 
     ``customer_map='monthly'`` gives customers the month's category segments; ``'overall'`` uses the
     whole-window ``overall`` table (required then), isolating changes in customers' own spending.
@@ -292,20 +290,19 @@ def segment_stability(
         raise ValueError(f"customer_map must be 'monthly' or 'overall', got {customer_map!r}")
     if customer_map == "overall" and overall is None:
         raise ValueError("customer_map='overall' needs overall= (the category_patterns of the whole window)")
+    _check_weight(weight)
     r = resolve_rules(rules)
     monthly = monthly_category_patterns(
-        purchases, groups=groups, categories=categories, customer_col=customer_col, session_col=session_col,
-        group_col=group_col, category_col=category_col, time_col=time_col, views_col=views_col,
-        search_col=search_col, price_col=price_col, date_col=date_col, weight=weight,
-        split_tolerance=split_tolerance, rules=r,
+        query(queries.behaviour_sums, weight=weight, by_month=True),
+        query(queries.group_sums, weight=weight, by_month=True),
+        groups=groups, categories=categories, split_tolerance=split_tolerance, rules=r,
     )
-    customers = monthly_customer_segments(
-        purchases, monthly if customer_map == "monthly" else overall, customer_col=customer_col,
-        category_col=category_col, revenue_col=revenue_col, date_col=date_col,
-    )
+    customers = monthly_customer_segments(query(queries.customer_top_categories, by_month=True),
+                                          monthly if customer_map == "monthly" else overall,
+                                          total_col="TOTAL_REVENUE")
     return StabilityResult(
         monthly_patterns=monthly,
         category_changes=category_stability(monthly, overall=overall),
         monthly_customers=customers,
-        transitions=segment_transitions(customers, customer_col=customer_col, rules=r),
+        transitions=segment_transitions(customers, rules=r),
     )

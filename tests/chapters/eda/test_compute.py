@@ -4,16 +4,17 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from chapters.eda.fixtures import edge_row
+from chapters.eda.fixtures import edge_row, edges_of, engine_frame
 
 from helpers.chapters.eda import compute as eda
+from helpers.data.queries import eda as q
 
 
 # ---------------------------------------------------------------------------------------------
 # Co-purchase
 # ---------------------------------------------------------------------------------------------
 def test_copurchase_counts_support_confidence_lift_by_hand(purchases5):
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     assert list(edges.columns) == list(eda.EDGE_COLUMNS)
     assert len(edges) == 3
     ab = edge_row(edges, "가구", "여성의류")
@@ -42,27 +43,22 @@ def test_copurchase_counts_support_confidence_lift_by_hand(purchases5):
 
 
 def test_copurchase_min_count_filter(purchases5):
-    edges = eda.copurchase_edges(purchases5, min_count=2)
+    edges = edges_of(purchases5, min_count=2)
     assert set(zip(edges["cat_a"], edges["cat_b"])) == {("가구", "여성의류"), ("가구", "패션잡화")}
     # Filtering does not change the statistics of the edges that stay.
     assert edge_row(edges, "가구", "패션잡화")["lift"] == pytest.approx(0.4 / (0.8 * 0.6))
-    assert eda.copurchase_edges(purchases5, min_count=3).empty
+    assert edges_of(purchases5, min_count=3).empty
     with pytest.raises(ValueError, match="min_count"):
-        eda.copurchase_edges(purchases5, min_count=0)
+        edges_of(purchases5, min_count=0)
+    with pytest.raises(ValueError, match="min_count"):
+        q.copurchase_pairs(min_count=0)
 
 
 def test_copurchase_ignores_uncategorised_lines(purchases5):
     extra = pd.DataFrame({"CLNT_ID": [1, 9], "SESS_ID": [1, 9], "CLAC1_NM": [None, None]})
-    edges = eda.copurchase_edges(pd.concat([purchases5, extra], ignore_index=True), min_count=1)
+    edges = edges_of(pd.concat([purchases5, extra], ignore_index=True), min_count=1)
     assert edges.attrs["n_sessions"] == 5  # the session with no categorised line is not counted
-    pd.testing.assert_frame_equal(edges, eda.copurchase_edges(purchases5, min_count=1))
-
-
-def test_copurchase_session_key_needs_both_columns(purchases5):
-    # Keyed on SESS_ID alone, the three clients' session 1 would merge into one basket.
-    merged = eda.copurchase_edges(purchases5, session_cols=("SESS_ID",), min_count=1)
-    assert merged.attrs["n_sessions"] == 3
-    assert edge_row(merged, "가구", "여성의류")["count"] == 2
+    pd.testing.assert_frame_equal(edges, edges_of(purchases5, min_count=1))
 
 
 def test_copurchase_matches_naive_reference_on_random_data():
@@ -81,62 +77,50 @@ def test_copurchase_matches_naive_reference_on_random_data():
         n_b = sum(1 for s in baskets if b in s)
         if n_ab >= 3:
             expected[(a, b)] = (n_ab, n_ab / n_a, n_ab / n_b, n_ab * total / (n_a * n_b))
-    edges = eda.copurchase_edges(frame, min_count=3)
+    edges = edges_of(frame, min_count=3)
     got = {(r.cat_a, r.cat_b): (r.count, r.confidence_a_b, r.confidence_b_a, r.lift) for r in edges.itertuples()}
     assert got.keys() == expected.keys()
     for key, values in expected.items():
         assert got[key] == pytest.approx(values)
     shuffled = frame.sample(frac=1, random_state=1)
-    pd.testing.assert_frame_equal(eda.copurchase_edges(shuffled, min_count=3), edges)
+    pd.testing.assert_frame_equal(edges_of(shuffled, min_count=3), edges)
 
 
-def test_copurchase_non_default_column_names(purchases5):
-    renamed = purchases5.rename(columns={"CLNT_ID": "cust", "SESS_ID": "visit", "CLAC1_NM": "cat"})
-    edges = eda.copurchase_edges(renamed, session_cols=("cust", "visit"), category_col="cat", min_count=1)
-    pd.testing.assert_frame_equal(edges, eda.copurchase_edges(purchases5, min_count=1))
-    with pytest.raises(ValueError, match="'CLAC1_NM'.*category_col"):
-        eda.copurchase_edges(renamed, session_cols=("cust", "visit"), min_count=1)
-    with pytest.raises(ValueError, match="'SESS_ID'.*session_cols"):
-        eda.copurchase_edges(renamed, session_cols=("cust", "SESS_ID"), category_col="cat", min_count=1)
+def test_copurchase_edges_from_aggregates_with_other_names_and_pair_order():
+    """Any shop's aggregates work: other column names, pairs in either order, categories padded with spaces."""
+    pairs = pd.DataFrame({"x": ["여성의류 ", "가구"], "y": ["가구", "패션잡화"], "n": [2, 2]})
+    baskets = pd.DataFrame({"cat": ["가구", "여성의류", "패션잡화"], "k": [4, 2, 3], "total": 5, "multi": 3})
+    edges = eda.copurchase_edges(pairs, baskets, min_count=1, cat_a_col="x", cat_b_col="y", pair_count_col="n",
+                                 category_col="cat", basket_count_col="k", sessions_col="total", multi_col="multi")
+    assert list(zip(edges["cat_a"], edges["cat_b"], edges["count"])) == [("가구", "여성의류", 2), ("가구", "패션잡화", 2)]
+    assert edge_row(edges, "가구", "패션잡화")["lift"] == pytest.approx(2 * 5 / (4 * 3))
+    assert edges.attrs == {"n_sessions": 5, "n_multi_category_sessions": 3, "min_count": 1}
+    with pytest.raises(ValueError, match="'n_sessions'.*pair_count_col"):
+        eda.copurchase_edges(pairs.rename(columns={"n": "m"}), baskets, cat_a_col="x", cat_b_col="y")
+    with pytest.raises(ValueError, match="missing from baskets"):
+        eda.copurchase_edges(pairs, baskets.iloc[:1], min_count=1, cat_a_col="x", cat_b_col="y", pair_count_col="n",
+                             category_col="cat", basket_count_col="k", sessions_col="total", multi_col="multi")
 
 
-def test_keyword_frequencies_top_n_with_ties(search):
-    freq = eda.keyword_frequencies(search, top=3)
-    assert list(freq.columns) == ["순위", "키워드", "검색수", "비율"]
-    # 가방 5 and 원피스 3+2=5 tie -> by keyword; 나이키 4 and 운동화 4 tie -> 나이키 is cut in, 운동화 out.
-    assert list(freq["키워드"]) == ["가방", "원피스", "나이키"]
-    assert list(freq["검색수"]) == [5, 5, 4]
-    assert list(freq["순위"]) == [1, 2, 3]
-    # Share of all searches, including blank and missing keywords: 5 / 26.
-    assert freq["비율"].tolist() == pytest.approx([5 / 26, 5 / 26, 4 / 26])
-    assert freq["검색수"].dtype == "int64"
-    everything = eda.keyword_frequencies(search, top=None)
-    assert list(everything["키워드"]) == ["가방", "원피스", "나이키", "운동화", "샌들"]
-    # Input order does not change the cut.
-    pd.testing.assert_frame_equal(eda.keyword_frequencies(search.iloc[::-1], top=3), freq)
-
-
-def test_keyword_frequencies_validation_and_names(search):
-    renamed = search.rename(columns={"KWD_NM": "kw", "SEARCH_CNT": "n"})
-    pd.testing.assert_frame_equal(eda.keyword_frequencies(renamed, top=3, keyword_col="kw", count_col="n"),
-                                  eda.keyword_frequencies(search, top=3))
-    with pytest.raises(ValueError, match="'KWD_NM'.*keyword_col"):
-        eda.keyword_frequencies(renamed)
-    with pytest.raises(ValueError, match="numeric"):
-        eda.keyword_frequencies(pd.DataFrame({"KWD_NM": ["a"], "SEARCH_CNT": ["1,234"]}))
-    with pytest.raises(ValueError, match="negative"):
-        eda.keyword_frequencies(pd.DataFrame({"KWD_NM": ["a"], "SEARCH_CNT": [-1]}))
-    with pytest.raises(ValueError, match="top"):
-        eda.keyword_frequencies(search, top=0)
-
-
-def test_age_distribution_options_and_errors():
-    frame = pd.DataFrame({"age": [90.0, 20.0, 20.0]})
-    table = eda.age_distribution(frame, age_col="age", bands=(20, 30))
-    assert table.to_dict("list") == {"연령대": ["20대", "30대", "90대", "미상"], "구매건수": [2, 0, 1, 0],
-                                     "비율": pytest.approx([2 / 3, 0, 1 / 3, 0])}
-    with pytest.raises(ValueError, match="numeric"):
-        eda.age_distribution(pd.DataFrame({"CLNT_AGE": ["thirty"]}))
+def test_counts_from_aggregates_equal_counts_of_rows(purchases5):
+    """Each split of an engine aggregate (one row per value with a count) equals the split of the rows."""
+    lines = engine_frame(q.category_lines(), purchases=purchases5)
+    pd.testing.assert_frame_equal(eda.category_purchase_counts(lines, count_col="n_lines"),
+                                  eda.category_purchase_counts(purchases5))
+    ages = engine_frame(q.line_ages(), purchases=purchases5)
+    pd.testing.assert_frame_equal(eda.age_distribution(ages, count_col="n_lines"), eda.age_distribution(purchases5))
+    sessions = purchases5.drop_duplicates(["CLNT_ID", "SESS_ID"])
+    devices = engine_frame(q.session_values("DVC_CTG_NM"), sessions=sessions)
+    pd.testing.assert_frame_equal(eda.device_split(devices, count_col="n_sessions"), eda.device_split(purchases5))
+    regions = engine_frame(q.session_values("ZON_NM"), sessions=sessions)
+    pd.testing.assert_frame_equal(eda.region_split(regions, top=1, count_col="n_sessions"),
+                                  eda.region_split(purchases5, top=1))
+    genders = engine_frame(q.buyer_genders(), purchases=purchases5, customers=purchases5)
+    pd.testing.assert_frame_equal(eda.gender_split(genders, count_col="n_customers"), eda.gender_split(purchases5))
+    with pytest.raises(ValueError, match="more than one"):
+        eda.gender_split(genders.assign(n_conflicts=[0, 1, 0]), count_col="n_customers")
+    with pytest.raises(ValueError, match="whole counts"):
+        eda.category_purchase_counts(lines.assign(n_lines=-1), count_col="n_lines")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +132,6 @@ ANALYSES = [
     (eda.device_split, {}, "DVC_CTG_NM"),
     (eda.region_split, {"top": 1}, "ZON_NM"),
     (eda.category_purchase_counts, {}, "CLAC1_NM"),
-    (eda.copurchase_edges, {"min_count": 1}, "CLAC1_NM"),
 ]
 
 
@@ -217,7 +200,7 @@ def test_fold_category_counts_keeps_unknown_last_and_shares_of_all_lines():
 
 def test_network_edges_top_plus_backbone(purchases5):
     # counts: 가구–여성의류 2, 가구–패션잡화 2, 여성의류–패션잡화 1 (see purchases5)
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     top1 = eda.network_edges(edges, top_edges=1, per_node=0)
     assert len(top1) == 1
     backbone = eda.network_edges(edges, top_edges=1, per_node=1)

@@ -6,7 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
-from chapters.eda.fixtures import DEJAVU
+from chapters.eda.fixtures import DEJAVU, edges_of
 from matplotlib.figure import Figure
 
 from helpers.chapters.eda import compute as eda
@@ -15,7 +15,7 @@ from helpers.common import figures as plots
 
 
 def test_copurchase_network_figure(purchases5):
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     fig = fg.plot_copurchase_network(edges)
     assert isinstance(fig, Figure)
     assert plots.missing_glyph_warnings(fig) == []
@@ -89,7 +89,7 @@ def test_every_figure_renders_korean_without_tofu(purchases5, search):
         fg.plot_region(eda.region_split(purchases5)),
         fg.plot_category_counts(eda.category_purchase_counts(purchases5)),
         fg.plot_wordcloud(eda.keyword_frequencies(search)),
-        fg.plot_copurchase_network(eda.copurchase_edges(purchases5, min_count=1)),
+        fg.plot_copurchase_network(edges_of(purchases5, min_count=1)),
     ]
     for fig in figures:
         assert isinstance(fig, Figure)
@@ -98,7 +98,7 @@ def test_every_figure_renders_korean_without_tofu(purchases5, search):
 
 
 def test_network_caption_says_what_node_size_means(purchases5):
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     counts = eda.category_purchase_counts(purchases5)
     caption = fg.plot_copurchase_network(edges, counts=counts)._supxlabel.get_text()
     assert "원 크기: 상품군 구매 건수" in caption and "지정 값" not in caption

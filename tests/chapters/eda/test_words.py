@@ -3,13 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
+from chapters.eda.fixtures import edges_of
 
 from helpers.chapters.eda import compute as eda
 from helpers.chapters.eda import words as wd
 
 
 def test_copurchase_table_and_sentence(purchases5):
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     table = wd.copurchase_table(edges)
     assert list(table.columns) == ["상품군 A", "상품군 B", "동시구매 세션수", "지지도", "신뢰도(A→B)", "신뢰도(B→A)", "향상도"]
     assert table["향상도"].iloc[0] == pytest.approx(1.25)
@@ -22,7 +23,7 @@ def test_copurchase_table_and_sentence(purchases5):
     tweaked.loc[tweaked["cat_a"] == "여성의류", "lift"] = 3.0
     sentence = wd.describe_copurchase(tweaked)
     assert "가장 강한 연결은 여성의류–패션잡화(리프트 3.0, 1세션)입니다." in sentence
-    empty = wd.describe_copurchase(eda.copurchase_edges(purchases5, min_count=99))
+    empty = wd.describe_copurchase(edges_of(purchases5, min_count=99))
     assert "조건을 만족하는 상품군 조합은 없습니다" in empty
 
 
@@ -146,14 +147,14 @@ def test_summary_has_three_computed_sentences(purchases5):
     gender = eda.gender_split(purchases5)  # clients 1, 3, 4 -> F, M, F; client 2 unknown
     device = eda.device_split(purchases5)  # 5 sessions: mobile 3, desktop 1, tablet 1
     counts = eda.category_purchase_counts(purchases5)
-    edges = eda.copurchase_edges(purchases5, min_count=1)
+    edges = edges_of(purchases5, min_count=1)
     finding, meaning, action = wd.describe_summary(gender, device, counts, edges)
     assert finding == "구매 고객의 50.0%가 여성이고, 접속 세션의 60.0%가 모바일에서 발생합니다."
     assert meaning.startswith("구매는 상위 3개 상품군이 100.0%를 차지하고 가구가 가장 많아")
     # lift: 가구–여성의류 2*5/(4*2)=1.25, 가구–패션잡화 2*5/(4*3)=0.83, 여성의류–패션잡화 1*5/(2*3)=0.83
     assert "가구–여성의류(리프트 1.2)" in action or "가구–여성의류(리프트 1.3)" in action
     assert "모바일" in action
-    empty_edges = eda.copurchase_edges(purchases5, min_count=99)
+    empty_edges = edges_of(purchases5, min_count=99)
     assert "교차 추천 대상은 아직 없습니다" in wd.describe_summary(gender, device, counts, empty_edges)[2]
 
 

@@ -2,6 +2,7 @@
 import pandas as pd
 
 from helpers.chapters.segments import compute as sg
+from helpers.data.queries import segments as q
 
 X, Y, Z, W = "여성의류", "건강식품", "가구", "패션잡화"  # Z is never a main category in these tests
 COLUMNS = ["CLNT_ID", "SESS_ID", "AGE_GENDER", "CLAC1_NM", "TOT_SESS_HR_V", "TOT_PAG_VIEW_CT", "SEARCH_CNT",
@@ -24,8 +25,26 @@ def frame(rows) -> pd.DataFrame:
     return df[COLUMNS]
 
 
-def behaviour_of(lines, **kw):
-    return sg.behaviour_table(lines, groups=["20F", "30M"], categories=[X, Y], **kw)
+def engine(lines: pd.DataFrame):
+    """``query(fn, **params)`` running a shared query in DuckDB over ``lines`` as ``purchases`` (as Dataset.query)."""
+    import duckdb
+
+    def query(fn, /, **params) -> pd.DataFrame:
+        con = duckdb.connect()
+        try:
+            con.register("purchases", lines)
+            return con.sql(fn(**params)).df()
+        finally:
+            con.close()
+
+    return query
+
+
+def behaviour_of(lines, *, groups=("20F", "30M"), categories=(X, Y), weight="line", **kw):
+    """behaviour_table of purchase lines the way the chapter computes it: two engine aggregates."""
+    query = engine(lines)
+    return sg.behaviour_table(query(q.behaviour_sums, weight=weight), query(q.group_sums, weight=weight),
+                              groups=list(groups), categories=list(categories), **kw)
 
 
 def cell(table, group, category, variable):

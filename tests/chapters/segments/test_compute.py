@@ -4,33 +4,34 @@ import importlib.util
 import numpy as np
 import pandas as pd
 import pytest
-from chapters.segments.fixtures import X, Y, Z, behaviour_of, cell, frame, group_patterns_frame
+from chapters.segments.fixtures import X, Y, Z, behaviour_of, cell, engine, frame, group_patterns_frame
 
 from helpers.chapters.segments import compute as sg
 from helpers.chapters.segments import stability as st
+from helpers.data.queries import segments as q
 
 
 # ------------------------------------------------------------------------------------------
 # Main groups and categories
 # ------------------------------------------------------------------------------------------
 def test_main_groups_min_size_guard_and_top_n(lines):
-    groups = sg.main_groups(lines, n_groups=7, min_customers=2)
+    groups = sg.main_groups(engine(lines)(q.group_sizes), n_groups=7, min_customers=2)
     # 20F: customers 1, 2, 3; 30M: 4, 5; 40F: 6 only
     assert groups[["group", "n_customers", "n_lines"]].values.tolist() == [["20F", 3, 4], ["30M", 2, 3], ["40F", 1, 1]]
     assert groups["status"].tolist() == ["main", "main", "below_min_customers"]
     assert groups["is_main"].tolist() == [True, True, False]
 
-    top1 = sg.main_groups(lines, n_groups=1, min_customers=1)
+    top1 = sg.main_groups(engine(lines)(q.group_sizes), n_groups=1, min_customers=1)
     assert top1["status"].tolist() == ["main", "outside_top_n", "outside_top_n"]
 
     with pytest.raises(ValueError, match="min_customers"):
-        sg.main_groups(lines, min_customers=4)
+        sg.main_groups(engine(lines)(q.group_sizes), min_customers=4)
     with pytest.raises(ValueError, match="n_groups"):
-        sg.main_groups(lines, n_groups=0)
+        sg.main_groups(engine(lines)(q.group_sizes), n_groups=0)
 
 
 def test_small_group_is_never_scored(lines):
-    result = sg.segment_customers(lines, n_groups=7, min_customers=2, n_categories=2)
+    result = sg.segment_customers(engine(lines), n_groups=7, min_customers=2, n_categories=2)
     assert set(result.behaviour["group"]) == {"20F", "30M"}
     assert set(result.group_patterns["group"]) == {"20F", "30M"}
     # 40F's extreme X line is in no mean: 20F/30M X means below are unchanged by it
@@ -38,14 +39,14 @@ def test_small_group_is_never_scored(lines):
 
 
 def test_main_categories_top_n_and_given_list(lines):
-    cats = sg.main_categories(lines, n_categories=2)
+    cats = sg.main_categories(engine(lines)(q.category_lines), n_categories=2)
     assert cats["category"].tolist() == [X, Y]  # X: 4 lines, Y: 3, Z: 1
     assert cats["n_lines"].tolist() == [4, 3]
     assert cats["share"].tolist() == pytest.approx([4 / 8, 3 / 8])
-    given = sg.main_categories(lines, categories=[Y, Z])
+    given = sg.main_categories(engine(lines)(q.category_lines), categories=[Y, Z])
     assert given["category"].tolist() == [Y, Z] and given["rank"].tolist() == [2, 3]
     with pytest.raises(ValueError, match="신발"):
-        sg.main_categories(lines, categories=[X, "신발"])
+        sg.main_categories(engine(lines)(q.category_lines), categories=[X, "신발"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def test_equal_to_group_mean_is_zero_and_empty_cell_is_na():
         (2, 1, "30M", X, 100, 10, 1, 1000, "2018-04-02"),
         (3, 2, "30M", Y, 100, 10, 1, 1000, "2018-04-02"),
     ])
-    table = sg.behaviour_table(one, groups=["20F", "30M"], categories=[X, Y])
+    table = behaviour_of(one)
     # 20F buys only X: its X mean equals its overall mean -> 0, never 1
     assert cell(table, "20F", X, "time")["bit"] == 0
     empty = cell(table, "20F", Y, "time")
@@ -104,15 +105,20 @@ def test_session_weighting_counts_each_session_once():
         (1, 1, "20F", X, 100, 10, 1, 30, "2018-04-02"),
         (1, 2, "20F", Y, 400, 50, 5, 40, "2018-04-03"),
     ])
-    by_line = sg.behaviour_table(data, groups=["20F"], categories=[X, Y])
-    by_session = sg.behaviour_table(data, groups=["20F"], categories=[X, Y], weight="session")
+    by_line = behaviour_of(data, groups=["20F"])
+    by_session = behaviour_of(data, groups=["20F"], weight="session")
     # lines: time (3*100 + 400)/4 = 175; sessions: (100 + 400)/2 = 250
     assert cell(by_line, "20F", X, "time")["group_mean"] == 175
     assert cell(by_session, "20F", X, "time")["group_mean"] == 250
     # price: lines (10+20+30+40)/4 = 25; sessions: session 1 mean 20, session 2 40 -> 30
     assert cell(by_session, "20F", X, "price")[["mean", "group_mean", "n_lines"]].tolist() == [20, 30, 1]
     with pytest.raises(ValueError, match="weight"):
-        sg.behaviour_table(data, groups=["20F"], categories=[X], weight="visit")
+        q.behaviour_sums(weight="visit")
+    with pytest.raises(ValueError, match="weight"):
+        sg.segment_customers(engine(data), weight="visit")
+    # Line weighting needs no separate group totals: the category rows add up to them.
+    sums = engine(data)(q.behaviour_sums)
+    pd.testing.assert_frame_equal(sg.behaviour_table(sums, groups=["20F"], categories=[X, Y]), by_line)
 
 
 # ------------------------------------------------------------------------------------------
@@ -215,49 +221,68 @@ def test_segment_sizes(spend, hand_patterns):
 # ------------------------------------------------------------------------------------------
 # Contract: names, mutation, errors
 # ------------------------------------------------------------------------------------------
-RENAMED = {"CLNT_ID": "cust", "SESS_ID": "visit", "AGE_GENDER": "demo", "CLAC1_NM": "cat", "TOT_SESS_HR_V": "secs",
-           "TOT_PAG_VIEW_CT": "pages", "SEARCH_CNT": "queries", "PD_BUY_AM": "unit_price", "REVENUE": "paid",
-           "SESS_DT": "day"}
+def test_aggregates_with_other_column_names(lines):
+    """Any shop's aggregates work when their column names are passed."""
+    query = engine(lines)
+    groups = sg.main_groups(query(q.group_sizes).rename(columns={"AGE_GENDER": "demo", "n_customers": "people",
+                                                                  "n_lines": "rows"}),
+                            min_customers=2, group_col="demo", customers_col="people", lines_col="rows")
+    pd.testing.assert_frame_equal(groups, sg.main_groups(query(q.group_sizes), min_customers=2))
+    cats = sg.main_categories(query(q.category_lines).rename(columns={"CLAC1_NM": "cat", "n_lines": "rows"}),
+                              n_categories=2, category_col="cat", lines_col="rows")
+    assert cats["category"].tolist() == [X, Y]
+    renamed = {"AGE_GENDER": "demo", "CLAC1_NM": "cat", "n_lines": "rows"}
+    table = sg.behaviour_table(query(q.behaviour_sums).rename(columns=renamed),
+                               query(q.group_sums).rename(columns=renamed), groups=groups, categories=cats,
+                               group_col="demo", category_col="cat", lines_col="rows")
+    pd.testing.assert_frame_equal(table, behaviour_of(lines))
+    spend = query(q.customer_top_categories).rename(columns={"CLNT_ID": "cust", "CLAC1_NM": "cat", "REVENUE": "paid",
+                                                             "TOTAL_REVENUE": "total"})
+    cpat = sg.category_patterns(sg.group_patterns(table))
+    out = sg.customer_segments(spend, cpat, customer_col="cust", category_col="cat", revenue_col="paid",
+                               total_col="total")
+    assert out["cust"].tolist() == [1, 2, 3, 4, 5, 6]
 
 
-NAME_ARGS = dict(customer_col="cust", session_col="visit", group_col="demo", category_col="cat", time_col="secs",
-                 views_col="pages", search_col="queries", price_col="unit_price", revenue_col="paid")
-
-
-def test_non_default_column_names(lines):
-    default = sg.segment_customers(lines, min_customers=2, n_categories=2)
-    renamed = sg.segment_customers(lines.rename(columns=RENAMED), min_customers=2, n_categories=2, **NAME_ARGS)
-    pd.testing.assert_frame_equal(default.behaviour, renamed.behaviour)
-    pd.testing.assert_frame_equal(default.category_patterns, renamed.category_patterns)
-    pd.testing.assert_frame_equal(default.customers.rename(columns={"CLNT_ID": "cust"}), renamed.customers)
-    stab_args = {k: v for k, v in NAME_ARGS.items()}
-    monthly = st.segment_stability(lines.rename(columns=RENAMED), groups=["20F", "30M"], categories=[X, Y],
-                                   date_col="day", **stab_args)
-    assert "cust" in monthly.monthly_customers.columns
+def test_customer_segments_from_top_categories_equal_those_from_lines(spend, hand_patterns):
+    """The engine's top categories (with totals) give the same customers as all revenue lines."""
+    top = engine(spend)(q.customer_top_categories)
+    # customer 4 ties X and Y at 100: both rows come back; customer 8 has only an uncategorised line
+    assert top.loc[top["CLNT_ID"] == 4, "CLAC1_NM"].tolist() == [Y, X]
+    assert top.loc[top["CLNT_ID"] == 8, "CLAC1_NM"].isna().all()
+    assert top.set_index("CLNT_ID").loc[1, "TOTAL_REVENUE"] == 3500
+    from_top = sg.customer_segments(top, hand_patterns, total_col="TOTAL_REVENUE")
+    pd.testing.assert_frame_equal(from_top, sg.customer_segments(spend, hand_patterns))
 
 
 def test_input_not_mutated(lines):
-    before = lines.copy(deep=True)
-    result = sg.segment_customers(lines, min_customers=2, n_categories=2, weight="session")
-    st.segment_stability(lines, groups=result.groups, categories=result.categories,
-                         overall=result.category_patterns, customer_map="overall")
-    pd.testing.assert_frame_equal(lines, before)
+    query = engine(lines)
+    sums, totals, top = query(q.behaviour_sums), query(q.group_sums), query(q.customer_top_categories)
+    before = [frame.copy(deep=True) for frame in (sums, totals, top)]
+    table = sg.behaviour_table(sums, totals, groups=["20F", "30M"], categories=[X, Y])
+    sg.customer_segments(top, sg.category_patterns(sg.group_patterns(table)), total_col="TOTAL_REVENUE")
+    for given, copy in zip((sums, totals, top), before):
+        pd.testing.assert_frame_equal(given, copy)
 
 
-@pytest.mark.parametrize("column, argument", [("SEARCH_CNT", "search_col"), ("AGE_GENDER", "group_col"),
-                                              ("CLAC1_NM", "category_col"), ("REVENUE", "revenue_col")])
+@pytest.mark.parametrize("column, argument", [("searches_sum", "searches_sum"), ("AGE_GENDER", "group_col"),
+                                              ("CLAC1_NM", "category_col"), ("n_lines", "lines_col")])
 def test_missing_column_is_named(lines, column, argument):
+    sums = engine(lines)(q.behaviour_sums)
     with pytest.raises(ValueError, match=f"'{column}'.*pass its name with {argument}=\\.\\.\\."):
-        sg.segment_customers(lines.drop(columns=column), min_customers=2)
+        sg.behaviour_table(sums.drop(columns=column), groups=["20F"], categories=[X])
 
 
-def test_bad_types_are_refused(lines):
-    text_time = lines.assign(TOT_SESS_HR_V=lines["TOT_SESS_HR_V"].astype("str"))
-    with pytest.raises(ValueError, match="TOT_SESS_HR_V.*numeric"):
-        behaviour_of(text_time)
-    with pytest.raises(ValueError, match="SESS_DT.*datetime"):
-        st.monthly_category_patterns(lines.assign(SESS_DT=lines["SESS_DT"].astype("str")),
-                                     groups=["20F"], categories=[X])
+def test_bad_types_are_refused(lines, spend):
+    sums = engine(lines)(q.behaviour_sums)
+    with pytest.raises(ValueError, match="time_sum.*numeric"):
+        sg.behaviour_table(sums.assign(time_sum=sums["time_sum"].astype("str")), groups=["20F"], categories=[X])
+    with pytest.raises(ValueError, match="REVENUE.*numeric"):
+        sg.customer_segments(spend.assign(REVENUE=spend["REVENUE"].astype("str")), pd.DataFrame(
+            {"category": [X], "pattern": ["1101"], "segment": ["꼼꼼이"], "label": [None]}))
+    sizes = engine(lines)(q.group_sizes)
+    with pytest.raises(ValueError, match="twice"):
+        sg.main_groups(pd.concat([sizes, sizes]), min_customers=1)
     with pytest.raises(TypeError):
         sg.main_groups([1, 2, 3])
 
@@ -310,7 +335,7 @@ def planted_frame(seed: int = 7) -> tuple[pd.DataFrame, dict[int, str]]:
 
 def test_planted_patterns_are_recovered():
     data, truth = planted_frame()
-    result = sg.segment_customers(data, min_customers=30)
+    result = sg.segment_customers(engine(data), min_customers=30)
     assert result.groups.loc[result.groups["is_main"], "group"].tolist() == MAIN_GROUPS
     assert result.groups.set_index("group").loc["60M", "status"] == "below_min_customers"
     assert set(result.categories["category"]) == set(PLANTED)
@@ -333,7 +358,7 @@ def test_planted_patterns_are_recovered():
     assert customers["segment"].astype(object).fillna("-").tolist() == wanted.reindex(customers.index).tolist()
     assert (customers["segment"].isna() == customers["top_category"].eq("기타")).all()
 
-    stability = st.segment_stability(data, groups=result.groups, categories=result.categories)
+    stability = st.segment_stability(engine(data), groups=result.groups, categories=result.categories)
     assert not stability.category_changes["changed"].any()
     assert stability.transitions.empty or stability.transitions["stayed"].all()
 
@@ -348,7 +373,7 @@ def test_planted_patterns_recovered_from_synthetic_files(tmp_path):
     generate(tmp_path / "raw", scale="sample", seed=7)
     data = load_dataset(tmp_path / "raw", "2018-04-01", "2018-09-30", cache_dir=tmp_path / "cache",
                         progress=lambda *_: None)
-    result = sg.segment_customers(data.purchases())
+    result = sg.segment_customers(data.query)
     cats = result.category_patterns.set_index("category")
     for category, planted in PLANTED_PATTERNS.items():
         assert category in cats.index, category
