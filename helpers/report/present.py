@@ -132,7 +132,7 @@ def product_dir(output_dir: str | Path) -> Path:
     return out
 
 
-CSV_MAX_ROWS = 2_000_000  # above this a CSV is useless in a spreadsheet and slow to write: Parquet only
+CSV_MAX_ROWS = 100_000  # longer tables (per-customer lists at full scale) are Parquet only: CSV is slow to write and to open
 CATALOGUE_FILE = "catalogue.json"
 
 #: The one registry of data products: name -> (chapter number, Korean description). save_product records

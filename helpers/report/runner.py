@@ -455,7 +455,7 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
 
     counts, fingerprint, log = _load_window(params, scale, progress)
     start, end = params["start_date"], params["end_date"]
-    output_root = Path(output_root)
+    output_root = Path(output_root).resolve()  # kernels run in notebooks/: a relative root would land there
     output_root.mkdir(parents=True, exist_ok=True)
     name = f"{parse_date(start, 'start_date').date()}_{parse_date(end, 'end_date').date()}"
     if only:  # a partial run never replaces the full report of the window
