@@ -1,7 +1,7 @@
 """Chapter 6 profiles (report section 05, Step 3): one row per customer with everything a profile card shows.
 
 :func:`build_profiles` assembles, for any set of customers and vectorised over all of them, demographics, main
-device and region (mode over sessions), value grade with point rate, behaviour segment, top-3 preferences,
+device and region (modes over sessions, counted in the engine: :mod:`helpers.data.queries.services`), value grade with point rate, behaviour segment, top-3 preferences,
 on/offline purchase history, survey answers and co-purchase recommendations (:class:`ProfileBook`). The card
 itself (fields, reasons, renderers) is :mod:`helpers.chapters.services.cards`. :class:`ReportProfiles` reads
 the saved profiles of a rendered report one customer at a time (command line, entrance scan).
@@ -156,15 +156,21 @@ def _empty_survey() -> pd.DataFrame:
                          "CHANNEL": pd.Series(dtype="str")})
 
 
+#: Columns of the per-customer totals (``helpers.data.queries.services.profile_totals``).
+TOTAL_COLUMNS = ("CLNT_ID", "N_SESSIONS", "MAIN_DEVICE", "DEVICE_SESSIONS", "REGION", "REGION_SESSIONS", "CITY",
+                 "ONLINE_LINES", "ONLINE_AMOUNT", "ONLINE_LAST_DT")
+#: Columns of the latest online lines (``helpers.data.queries.services.recent_purchases``).
+RECENT_ONLINE_COLUMNS = ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM")
+
+
 def _check_profile_inputs(frames: dict[str, pd.DataFrame], n_recent: int, n_recommend: int) -> dict:
     """Options and columns checked; products normalised; absent store frames replaced by empty ones."""
     for name, value in (("n_recent", n_recent), ("n_recommend", n_recommend)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     f = dict(frames)
-    require_columns(f["purchases"], ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE",
-                                     "DVC_CTG_NM"), "purchases")
-    require_columns(f["sessions"], ("CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"), "sessions")
+    require_columns(f["totals"], TOTAL_COLUMNS, "totals")
+    require_columns(f["recent"], RECENT_ONLINE_COLUMNS, "recent")
     require_columns(f["members"], ("CLNT_ID", "CLNT_GENDER", "CLNT_AGE"), "members")
     for key, product in (("grades", "customer_grades"), ("segments", "customer_segments"),
                          ("top3", "preference_top3"), ("edges", "copurchase_edges")):
@@ -177,7 +183,7 @@ def _check_profile_inputs(frames: dict[str, pd.DataFrame], n_recent: int, n_reco
     return f
 
 
-_CUSTOMER_FRAMES = ("purchases", "sessions", "members", "grades", "segments", "top3")
+_CUSTOMER_FRAMES = ("totals", "recent", "members", "grades", "segments", "top3")
 
 
 def _profile_ids(f: dict, customers: Iterable[Any] | None) -> tuple[np.ndarray, dict]:
@@ -213,19 +219,12 @@ def _demographics(base: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _device_and_region(t: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
-    """Main device and region (modes over sessions) and the most frequent city inside that region."""
-    n_sess = sessions.groupby("CLNT_ID").size().rename("N_SESSIONS")
-    device = _mode(sessions, "CLNT_ID", "DVC_CTG_NM", "SESS_DT").rename(
-        columns={"DVC_CTG_NM": "MAIN_DEVICE", "n": "DEVICE_SESSIONS"})
-    region = _mode(sessions, "CLNT_ID", "ZON_NM", "SESS_DT").rename(columns={"ZON_NM": "REGION",
-                                                                            "n": "REGION_SESSIONS"})
-    in_region = sessions[["CLNT_ID", "ZON_NM", "CITY_NM", "SESS_DT"]].merge(
-        region[["CLNT_ID", "REGION"]], left_on=["CLNT_ID", "ZON_NM"], right_on=["CLNT_ID", "REGION"])
-    city = _mode(in_region, "CLNT_ID", "CITY_NM", "SESS_DT").rename(columns={"CITY_NM": "CITY"})
-    t = t.merge(n_sess, left_on="CLNT_ID", right_index=True, how="left")
-    t = t.merge(device, on="CLNT_ID", how="left").merge(region, on="CLNT_ID", how="left")
-    t = t.merge(city[["CLNT_ID", "CITY"]], on="CLNT_ID", how="left")
+def _device_and_region(t: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Session count, main device and region (modes over sessions) and the main city inside that region."""
+    cols = ["CLNT_ID", "N_SESSIONS", "MAIN_DEVICE", "DEVICE_SESSIONS", "REGION", "REGION_SESSIONS", "CITY"]
+    t = t.merge(totals[cols], on="CLNT_ID", how="left")
+    for col in ("MAIN_DEVICE", "REGION", "CITY"):
+        t[col] = pd.array(t[col].to_numpy(dtype=object), dtype="str")
     t["CITY"] = t["CITY"].mask(t["CITY"] == t["REGION"])  # metropolitan cities: CITY_NM repeats ZON_NM
     return t
 
@@ -258,16 +257,15 @@ def _preferences(t: pd.DataFrame, top3: pd.DataFrame, edges: pd.DataFrame, n_rec
     return t.merge(_recommendations(edges, n_recommend, min_lift), on="RANK1", how="left")
 
 
-def _history(t: pd.DataFrame, purchases: pd.DataFrame, offline: pd.DataFrame,
+def _history(t: pd.DataFrame, totals: pd.DataFrame, offline: pd.DataFrame,
              recent: pd.DataFrame) -> pd.DataFrame:
     """Online and offline lines, amounts and last dates, the main store, and how many recent lines are shown."""
-    online = purchases.groupby("CLNT_ID").agg(ONLINE_LINES=("REVENUE", "size"), ONLINE_AMOUNT=("REVENUE", "sum"),
-                                              ONLINE_LAST_DT=("SESS_DT", "max"))
+    online = totals[["CLNT_ID", "ONLINE_LINES", "ONLINE_AMOUNT", "ONLINE_LAST_DT"]]
     off = offline.groupby("CLNT_ID").agg(OFFLINE_LINES=("AMOUNT", "size"), OFFLINE_AMOUNT=("AMOUNT", "sum"),
                                          OFFLINE_LAST_DT=("PURCHASE_DT", "max"),
                                          OFFLINE_CONSIDER_MIN=("CONSIDER_MIN", "mean"))
     store = _mode(offline, "CLNT_ID", "STORE_NM", "PURCHASE_DT").rename(columns={"STORE_NM": "OFFLINE_STORE"})
-    t = t.merge(online, left_on="CLNT_ID", right_index=True, how="left")
+    t = t.merge(online, on="CLNT_ID", how="left")
     t = t.merge(off, left_on="CLNT_ID", right_index=True, how="left")
     t = t.merge(store[["CLNT_ID", "OFFLINE_STORE"]], on="CLNT_ID", how="left")
     for col in ("N_SESSIONS", "DEVICE_SESSIONS", "REGION_SESSIONS", "ONLINE_LINES", "OFFLINE_LINES"):
@@ -300,20 +298,24 @@ def _profile_table(t: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.DataFrame,
+def build_profiles(totals: pd.DataFrame, recent_online: pd.DataFrame, members: pd.DataFrame,
                    grades: pd.DataFrame, segments: pd.DataFrame, top3: pd.DataFrame, edges: pd.DataFrame, *,
                    offline: pd.DataFrame | None = None, survey: pd.DataFrame | None = None,
                    customers: Iterable[Any] | None = None, n_recent: int = 5, n_recommend: int = 3,
                    min_lift: float = 1.0, grade_rules: Mapping[str, Any] | None = None) -> ProfileBook:
     """Profiles of every customer (or of ``customers``), built column-wise without a per-customer loop.
 
+    The inputs are engine aggregates, so memory grows with the number of customers, not of purchase lines.
+
     Parameters
     ----------
-    purchases : pandas.DataFrame
-        ``Dataset.purchases()``: ``CLNT_ID, SESS_ID, HITS_SEQ, SESS_DT, CLAC1_NM, REVENUE, DVC_CTG_NM``.
-    sessions : pandas.DataFrame
-        ``Dataset.sessions()``: ``CLNT_ID, SESS_ID, SESS_DT, DVC_CTG_NM, ZON_NM, CITY_NM`` (device and region
-        are the mode over these sessions; ties: the latest session, then name).
+    totals : pandas.DataFrame
+        One row per customer, :data:`TOTAL_COLUMNS` (``ds.query(queries.services.profile_totals)``): session
+        count, main device and region (modes over sessions; ties: the latest session, then name), main city in
+        that region, online lines, amount and last purchase day.
+    recent_online : pandas.DataFrame
+        Each customer's latest online lines, :data:`RECENT_ONLINE_COLUMNS`, at least ``n_recent`` per customer
+        when they have them (``ds.query(queries.services.recent_purchases, n=n_recent)``), sorted by id and rank.
     members : pandas.DataFrame
         ``Dataset.customers()``: ``CLNT_ID, CLNT_GENDER, CLNT_AGE``.
     grades, segments, top3, edges : pandas.DataFrame
@@ -323,7 +325,7 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
         Cleaned store data (``helpers.data.stores``): merged into history, offline and survey fields.
     customers : iterable, optional
         Profile only these ids (unknown ones get an all-missing profile). Default: every customer seen online
-        (purchases, sessions, Custom, grades, segments, preferences).
+        (totals, Custom, grades, segments, preferences).
     n_recent : int, default 5
         Purchase lines kept per customer (online and offline together, latest first).
     n_recommend : int, default 3
@@ -340,16 +342,16 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
     ValueError
         A missing column (named with its frame) or a bad option.
     """
-    f = _check_profile_inputs(dict(purchases=purchases, sessions=sessions, members=members, grades=grades,
+    f = _check_profile_inputs(dict(totals=totals, recent=recent_online, members=members, grades=grades,
                                    segments=segments, top3=top3, edges=edges, offline=offline, survey=survey),
                               n_recent, n_recommend)
     ids, f = _profile_ids(f, customers)
     t = _demographics(pd.DataFrame({"CLNT_ID": ids}), f["members"])
-    t = _device_and_region(t, f["sessions"])
+    t = _device_and_region(t, f["totals"])
     t = _grade_and_segment(t, f["grades"], f["segments"])
     t = _preferences(t, f["top3"], f["edges"], n_recommend, min_lift)
-    recent = _recent_lines(f["purchases"], f["offline"], n_recent)
-    t = _history(t, f["purchases"], f["offline"], recent)
+    recent = _recent_lines(f["recent"], f["offline"], n_recent)
+    t = _history(t, f["totals"], f["offline"], recent)
     t = _survey(t, f["survey"])
     params = {"n_recent": n_recent, "n_recommend": n_recommend, "min_lift": min_lift,
               "customers": "all" if customers is None else len(ids)}
@@ -360,7 +362,8 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
 def _latest_first(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions (online first, then offline) of each customer's last ``n`` lines, and the day numbers.
 
-    Order: date descending; on the same day offline after online sessions (a store visit usually follows the
+    ``purchases`` are the latest online lines of the engine (ranked there, so lines of the same hit keep its
+    order: the sort here is stable). Order: date descending; on the same day offline after online sessions (a store visit usually follows the
     browsing), then session / line order descending.
     """
     on_dates = pd.to_datetime(purchases["SESS_DT"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
