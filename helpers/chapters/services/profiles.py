@@ -1,10 +1,12 @@
 """Chapter 6 profiles (report section 05, Step 3): one row per customer with everything a profile card shows.
 
 :func:`build_profiles` assembles, for any set of customers and vectorised over all of them, demographics, main
-device and region (modes over sessions, counted in the engine: :mod:`helpers.data.queries.services`), value grade with point rate, behaviour segment, top-3 preferences,
-on/offline purchase history, survey answers and co-purchase recommendations (:class:`ProfileBook`). The card
-itself (fields, reasons, renderers) is :mod:`helpers.chapters.services.cards`. :class:`ReportProfiles` reads
-the saved profiles of a rendered report one customer at a time (command line, entrance scan).
+device and region (modes over sessions), value grade with point rate, behaviour segment, top-3 preferences,
+on/offline purchase history, survey answers and co-purchase recommendations (:class:`ProfileBook`). Whatever
+needs purchase lines or sessions is counted in the engine (:mod:`helpers.data.queries.services`): pandas gets one
+row per customer plus their latest lines. The card itself (fields, reasons, renderers) is
+:mod:`helpers.chapters.services.cards`. :class:`ReportProfiles` reads the saved profiles of a rendered report one
+customer at a time (command line, entrance scan).
 
 Public API: profile_playbooks, ProfileBook, build_profiles, ReportProfiles.
 """
