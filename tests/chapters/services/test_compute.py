@@ -248,10 +248,13 @@ def test_campaign_targets_has_campaign_columns():
 
 def test_read_products_names_the_missing_chapter_and_normalises(tmp_path):
     x = hand_inputs()
-    report.save_product(x["segments"], "customer_segments", tmp_path)
+    report.save_product(x["segments"].assign(STATUS="active"), "customer_segments", tmp_path)
     report.save_product(x["top3"].rename(columns={"CLNT_ID": "customer"}), "preference_top3", tmp_path)
-    got = inputs.read_products(tmp_path, ["customer_segments", "preference_top3"])
-    assert {"TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"} <= set(got["customer_segments"].columns)
+    report.save_product(x["grades"].assign(POINTS=1.0), "customer_grades", tmp_path)
+    got = inputs.read_products(tmp_path, ["customer_segments", "preference_top3", "customer_grades"])
+    # per-customer products are read by column: what chapter 6 uses, not the rest
+    assert list(got["customer_segments"].columns) == ["CLNT_ID", "TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"]
+    assert "POINTS" not in got["customer_grades"] and "LAST_DT" in got["customer_grades"]
     assert "CLNT_ID" in got["preference_top3"].columns
     with pytest.raises(inputs.UpstreamMissing, match="4장 수요 예측") as err:
         inputs.read_products(tmp_path, ["demand_dips"])
