@@ -191,7 +191,7 @@ _CUSTOMER_FRAMES = ("totals", "recent", "members", "grades", "segments", "top3")
 def _profile_ids(f: dict, customers: Iterable[Any] | None) -> tuple[np.ndarray, dict]:
     """Ids to profile (given, or every customer seen online) and the frames cut to them."""
     if customers is None:
-        ids = np.unique(np.concatenate([f[k]["CLNT_ID"].to_numpy(dtype=np.int64) for k in _CUSTOMER_FRAMES]))
+        ids = np.sort(pd.unique(np.concatenate([f[k]["CLNT_ID"].to_numpy(dtype=np.int64) for k in _CUSTOMER_FRAMES])))
         return ids, f
     given = np.asarray(list(customers))
     if given.dtype.kind in "iu" and (given >= 0).all():
@@ -226,7 +226,7 @@ def _device_and_region(t: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     cols = ["CLNT_ID", "N_SESSIONS", "MAIN_DEVICE", "DEVICE_SESSIONS", "REGION", "REGION_SESSIONS", "CITY"]
     t = t.merge(totals[cols], on="CLNT_ID", how="left")
     for col in ("MAIN_DEVICE", "REGION", "CITY"):
-        t[col] = pd.array(t[col].to_numpy(dtype=object), dtype="str")
+        t[col] = _text(t[col])
     t["CITY"] = t["CITY"].mask(t["CITY"] == t["REGION"])  # metropolitan cities: CITY_NM repeats ZON_NM
     return t
 
@@ -291,11 +291,14 @@ def _survey(t: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
 def _profile_table(t: pd.DataFrame) -> pd.DataFrame:
     """The profile columns in :data:`PROFILE_COLUMNS` order with their fixed dtypes, sorted by id."""
     for col, kind in PROFILE_COLUMNS.items():
-        if kind == "text" and col != "CLNT_ID":
+        if kind == "text" and col != "CLNT_ID" and t[col].dtype != "str":
             t[col] = pd.array(t[col].astype("str").to_numpy(), dtype="str")
         elif kind == "date":
             t[col] = pd.to_datetime(t[col]).astype("datetime64[ns]")
-    table = t[list(PROFILE_COLUMNS)].sort_values("CLNT_ID", kind="mergesort").reset_index(drop=True)
+    table = t[list(PROFILE_COLUMNS)]
+    if not table["CLNT_ID"].is_monotonic_increasing:
+        table = table.sort_values("CLNT_ID", kind="mergesort")
+    table = table.reset_index(drop=True)
     table["CLNT_ID"] = table["CLNT_ID"].astype("int64")
     return table
 
@@ -386,8 +389,13 @@ def _latest_first(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> tup
     return order[rank < n], day
 
 
-def _recent_lines(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
-    """Last ``n`` lines per customer over online and offline purchases (numpy sort, no per-customer loop)."""
+def _text(values: Any) -> pd.api.extensions.ExtensionArray:
+    """Values as pandas' ``str`` array (no copy when they already are)."""
+    return values.array if isinstance(values, pd.Series) and values.dtype == "str" else pd.array(values, dtype="str")
+
+
+def _mixed_recent(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Last ``n`` lines per customer over online and offline lines together (numpy sort, no per-customer loop)."""
     pick, day = _latest_first(purchases, offline, n)
     n_on = len(purchases)
     on_pick, off_pick = pick[pick < n_on], pick[pick >= n_on] - n_on
@@ -409,9 +417,33 @@ def _recent_lines(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.
                           kind="mergesort").reset_index(drop=True)
     rec.insert(1, "SEQ", (rec.groupby("CLNT_ID").cumcount() + 1).astype("int64"))
     rec.insert(2, "DATE", pd.to_datetime(rec["_day"].to_numpy(dtype="datetime64[D]")).astype("datetime64[ns]"))
-    rec = rec.drop(columns=["_day", "_off", "_sess", "_seq"])
+    return rec.drop(columns=["_day", "_off", "_sess", "_seq"])
+
+
+def _online_recent(online: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` lines per customer of engine-ranked online lines (already latest first per customer)."""
+    rank = online.groupby("CLNT_ID", sort=False).cumcount().to_numpy()
+    pos = np.flatnonzero(rank < n)
+    return pd.DataFrame({
+        "CLNT_ID": online["CLNT_ID"].to_numpy(dtype=np.int64)[pos], "SEQ": (rank[pos] + 1).astype("int64"),
+        "DATE": pd.to_datetime(online["SESS_DT"]).to_numpy(dtype="datetime64[D]")[pos].astype("datetime64[ns]"),
+        "CHANNEL": pd.Series("온라인", index=pd.RangeIndex(len(pos)), dtype="str"),
+        "CATEGORY": _text(online["CLAC1_NM"]).take(pos), "AMOUNT": online["REVENUE"].to_numpy(dtype=float)[pos],
+        "PLACE": _text(online["DVC_CTG_NM"]).take(pos)})
+
+
+def _recent_lines(online: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Last ``n`` lines per customer over online and offline purchases: ``CLNT_ID, SEQ`` + :data:`RECENT_COLUMNS`.
+
+    ``online`` comes ranked from the engine (latest first per customer), so customers without store records keep
+    their first ``n`` lines as they are; only those with store records are ranked again with them.
+    """
+    with_store = online["CLNT_ID"].isin(offline["CLNT_ID"]).to_numpy()
+    parts = [_online_recent(online[~with_store], n), _mixed_recent(online[with_store], offline, n)]
+    rec = pd.concat(parts, ignore_index=True)
+    rec = rec.take(np.argsort(rec["CLNT_ID"].to_numpy(), kind="stable")).reset_index(drop=True)
     for col in ("CHANNEL", "CATEGORY", "PLACE"):
-        rec[col] = pd.array(rec[col].to_numpy(), dtype="str")
+        rec[col] = _text(rec[col])
     return rec[["CLNT_ID", "SEQ", "DATE", "CHANNEL", "CATEGORY", "AMOUNT", "PLACE"]]
 
 
