@@ -16,7 +16,7 @@ def _mode(name: str, column: str, source: str) -> str:
     (rows are sessions) with its count ``<name>_n.n``; ties go to the value seen last (latest ``SESS_DT``), then to
     the smaller name."""
     return f"""{name}_n AS (
-        SELECT CLNT_ID, {column} AS v, count(*) AS n, max(SESS_DT) AS last_dt FROM {source}
+        SELECT CLNT_ID, {column} AS v, count(*) AS n, max(SESS_DT) AS last_dt FROM {source} AS src
         WHERE CLNT_ID IS NOT NULL AND {column} IS NOT NULL GROUP BY CLNT_ID, {column}),
     {name} AS (
         SELECT CLNT_ID, v, n FROM (
