@@ -25,7 +25,11 @@ from helpers.chapters.services.inputs import UpstreamMissing, normalise_product,
 from helpers.common.checks import require_columns
 from helpers.common.labels import BIT_LABELS, GENDER_LABELS
 
-__all__ = ["profile_playbooks", "ProfileBook", "build_profiles", "ReportProfiles"]
+__all__ = ["CSV_MAX_ROWS", "profile_playbooks", "ProfileBook", "build_profiles", "ReportProfiles"]
+
+#: Profile products (``customer_profiles``, ``customer_recent_purchases``) longer than this are saved as Parquet
+#: only: a CSV of every customer (292 MB at full scale) is too big for a spreadsheet and slow to write.
+CSV_MAX_ROWS = 100_000
 
 
 def profile_playbooks(*, grade_rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
