@@ -6,7 +6,7 @@ are formatted once in Python (:func:`display_frame`); the page only fills the sa
 strings, so its cards read exactly like the report's. Each field has a one-line Korean reason.
 
 Public API: NA_TEXT, PROFILE_COLUMNS, RECENT_COLUMNS, RECENT_HEADERS, CARD_FIELDS, check_card_spec,
-format_column, display_frame, fill_fields, playbook_dict, Card, make_card, card_text, CARD_CSS, card_html, cards_html.
+format_codes, format_column, display_frame, fill_fields, playbook_dict, Card, make_card, card_text, CARD_CSS, card_html, cards_html.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ __all__ = [
     "RECENT_HEADERS",
     "CARD_FIELDS",
     "check_card_spec",
+    "format_codes",
     "format_column",
     "display_frame",
     "fill_fields",
@@ -165,19 +166,25 @@ def _number_texts(uniques: np.ndarray, kind: str) -> list[str]:
     return [FORMATS[kind].format(float(u)) for u in uniques]
 
 
-def format_column(values: pd.Series, kind: str) -> np.ndarray:
-    """Display strings (object array, None = missing) of one column; formats each distinct value once."""
+def format_codes(values: pd.Series, kind: str) -> tuple[np.ndarray, list]:
+    """``(codes, texts)``: each row's distinct value (``-1`` = missing, in order of first appearance) and the
+    display string of every distinct value (None = shown as missing). Formats each distinct value once."""
     if kind == "date":
-        dates = pd.to_datetime(values, errors="coerce")
-        return dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value=None)
+        days = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[D]")
+        codes, uniques = pd.factorize(days, use_na_sentinel=True)
+        return codes, [str(u) for u in np.asarray(uniques, dtype="datetime64[D]")]
     if kind == "text" or kind in LABELLED:
         codes, uniques = pd.factorize(values.astype("str"), use_na_sentinel=True)
         labels = LABELLED.get(kind, {})
-        texts = [None if u == "" else labels.get(str(u), str(u)) for u in uniques]
-    else:
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
-        texts = _number_texts(uniques, kind)
+        return codes, [None if u == "" else labels.get(str(u), str(u)) for u in uniques]
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
+    return codes, _number_texts(uniques, kind)
+
+
+def format_column(values: pd.Series, kind: str) -> np.ndarray:
+    """Display strings (object array, None = missing) of one column (:func:`format_codes`)."""
+    codes, texts = format_codes(values, kind)
     lookup = np.array(texts + [None], dtype=object)
     return lookup[codes]  # code -1 (missing) takes the trailing None
 

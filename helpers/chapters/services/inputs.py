@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.common import config
 
@@ -27,9 +28,20 @@ MAX_ID_DIGITS = 18
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Upstream:
+    """Who writes a product, the columns chapter 6 needs, accepted aliases, and the optional columns it uses
+    (``None``: read every column; a small product)."""
+
     chapter: str
     required: tuple[str, ...]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    optional: tuple[str, ...] | None = None
+
+    def columns(self, available: Iterable[str]) -> list[str] | None:
+        """The columns of a file to read: needed ones (by name or alias) in file order, or None for all."""
+        if self.optional is None:
+            return None
+        wanted = set(self.required) | set(self.aliases) | set(self.optional)
+        return [c for c in available if c in wanted]
 
 
 #: The data products chapter 6 reads, the chapter that writes each, required columns and accepted aliases.
@@ -39,15 +51,17 @@ UPSTREAM: dict[str, Upstream] = {
     "customer_segments": Upstream(
         "2장 행동 기반 세분화 (notebooks/02_*.ipynb)", ("CLNT_ID", "TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"),
         {"customer": "CLNT_ID", "top_category": "TOP_CATEGORY", "pattern": "PATTERN", "segment": "SEGMENT",
-         "label": "SEGMENT_TYPE", "segment_type": "SEGMENT_TYPE"}),
+         "label": "SEGMENT_TYPE", "segment_type": "SEGMENT_TYPE"}, ()),
     "customer_grades": Upstream(
         "3장 고객 가치 등급 (notebooks/03_*.ipynb)",
-        ("CLNT_ID", "GRADE", "POINT_RATE", "R_SCORE", "F_SCORE", "M_SCORE", "TOT_PRICE"), {"customer": "CLNT_ID"}),
+        ("CLNT_ID", "GRADE", "POINT_RATE", "R_SCORE", "F_SCORE", "M_SCORE", "TOT_PRICE"), {"customer": "CLNT_ID"},
+        ("LAST_DT",)),
     "demand_dips": Upstream("4장 수요 예측 (notebooks/04_*.ipynb)", ("category", "start", "end", "drop_pct"),
                             {"unique_id": "category", "id": "category", "max_drop_pct": "drop_pct", "n_days": "days"}),
     "preference_top3": Upstream(
         "5장 선호지수 (notebooks/05_*.ipynb)",
-        ("CLNT_ID", "rank1", "rank1_index", "rank2", "rank2_index", "rank3", "rank3_index"), {"customer": "CLNT_ID"}),
+        ("CLNT_ID", "rank1", "rank1_index", "rank2", "rank2_index", "rank3", "rank3_index"), {"customer": "CLNT_ID"},
+        ()),
 }
 
 
@@ -83,6 +97,8 @@ def normalise_product(name: str, df: pd.DataFrame) -> pd.DataFrame:
 def read_products(output_dir: str | Path, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """Read upstream products from ``<output_dir>/data/<name>.parquet`` (normalised, see :data:`UPSTREAM`).
 
+    Per-customer products are read by column: only what chapter 6 uses (``Upstream.columns``).
+
     Raises
     ------
     UpstreamMissing
@@ -98,7 +114,8 @@ def read_products(output_dir: str | Path, names: Iterable[str] | None = None) ->
             raise UpstreamMissing(f"data product '{name}' not found at {path}: run {UPSTREAM[name].chapter} first "
                                   f"with the same output_dir ({report_dir(output_dir)}), or render the whole "
                                   "report (python -m helpers report).")
-        out[name] = normalise_product(name, pd.read_parquet(path))
+        columns = UPSTREAM[name].columns(pq.read_schema(path).names)
+        out[name] = normalise_product(name, pd.read_parquet(path, columns=columns))
     return out
 
 

@@ -23,7 +23,7 @@ from helpers.chapters.services.cards import (
     PROFILE_COLUMNS,
     RECENT_COLUMNS,
     RECENT_HEADERS,
-    format_column,
+    format_codes,
     playbook_dict,
 )
 from helpers.chapters.services.inputs import MAX_ID_DIGITS, report_dir
@@ -44,23 +44,25 @@ class LookupSite:
     total_bytes: int
 
 
-def _encode_column(values: pd.Series, kind: str, max_dict: int) -> tuple[np.ndarray, list[str] | None]:
-    """One column as display text, dictionary-coded when it has few distinct values.
+def _encode_column(values: pd.Series, kind: str, max_dict: int) -> tuple[tuple[np.ndarray, np.ndarray], list | None]:
+    """One column as JSON cells of the shards, dictionary-coded when it has few distinct display texts.
 
-    Returns ``(codes, dictionary)`` (int32 codes, -1 = missing) or ``(texts, None)`` (object array, None = missing).
+    Returns ``((codes, cells), dictionary)``: row ``i``'s JSON text is ``cells[codes[i]]`` (``null`` = missing):
+    the dictionary code (``dictionary`` the distinct texts in order of first appearance) or, with more than
+    ``max_dict`` distinct texts, the JSON string itself (``dictionary`` None). Every distinct value is formatted
+    and encoded once; memory per row is one int32.
     """
-    texts = format_column(values, kind)
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
-    if len(uniques) <= max_dict:
-        return codes.astype(np.int32), [str(u) for u in uniques]
-    return texts, None
-
-
-def _json_column(encoded: np.ndarray, coded: bool, rows: np.ndarray) -> list:
-    part = encoded[rows]
-    if coded:
-        return [None if c < 0 else c for c in part.tolist()]
-    return [v if isinstance(v, str) else None for v in part.tolist()]
+    codes, texts = format_codes(values, kind)
+    text_codes, distinct = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+    if len(distinct) <= max_dict:
+        dictionary = [str(u) for u in distinct]
+        cells = [str(c) for c in range(len(dictionary))]
+    else:
+        dictionary = None
+        cells = [json.dumps(str(u), ensure_ascii=False) for u in distinct]
+    per_value = np.array(cells + ["null"], dtype=object)[text_codes]  # a distinct value's cell; -1 -> null
+    lookup = np.append(per_value, np.array(["null"], dtype=object))
+    return (np.where(codes < 0, len(per_value), codes).astype(np.int32), lookup), dictionary
 
 
 def _recent_slices(ids: np.ndarray, rec_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -69,19 +71,25 @@ def _recent_slices(ids: np.ndarray, rec_ids: np.ndarray) -> tuple[np.ndarray, np
     return rec_start, np.searchsorted(rec_ids, ids, side="right") - rec_start
 
 
+def _json_rows(cells: dict, rows: np.ndarray) -> list[str]:
+    """``[cell,cell,...]`` of each row in ``rows`` (the JSON arrays ``json.dumps`` would write)."""
+    if not len(rows):
+        return []
+    return ["[" + ",".join(r) + "]" for r in zip(*[cells_[codes[rows]] for (codes, cells_), _ in cells.values()])]
+
+
 def _shard_text(k: int, members: np.ndarray, ids: np.ndarray, prof: dict, rec: dict, rec_start: np.ndarray,
                 rec_count: np.ndarray) -> str:
-    """``LP.register(k, {ids, rows, recent})`` for the customers at positions ``members``."""
-    rows = list(zip(*[_json_column(enc, d is not None, members) for enc, d in prof.values()]))
+    """``LP.register(k, {ids, rows, recent})`` for the customers at positions ``members`` (compact JSON, as
+    ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` writes it, assembled from JSON cells)."""
     counts = rec_count[members]
     rec_rows = (np.repeat(rec_start[members] - np.cumsum(counts) + counts, counts)
                 + np.arange(int(counts.sum())))
-    flat = list(zip(*[_json_column(enc, d is not None, rec_rows) for enc, d in rec.values()]))
+    flat = _json_rows(rec, rec_rows)
     cuts = np.r_[0, np.cumsum(counts)].tolist()
-    recent_lists = [flat[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
-    payload = json.dumps({"ids": ids[members].tolist(), "rows": rows, "recent": recent_lists},
-                         ensure_ascii=False, separators=(",", ":"))
-    return f"LP.register({k},{payload});\n"
+    recent = ",".join("[" + ",".join(flat[a:b]) + "]" for a, b in zip(cuts[:-1], cuts[1:]))
+    return (f'LP.register({k},{{"ids":[{",".join(map(str, ids[members].tolist()))}],'
+            f'"rows":[{",".join(_json_rows(prof, members))}],"recent":[{recent}]}});\n')
 
 
 def _write_shards(book: ProfileBook, shard_dir: Path, n_shards: int, prof: dict, rec: dict) -> tuple[int, int]:

@@ -1,10 +1,12 @@
 """Chapter 6 profiles (report section 05, Step 3): one row per customer with everything a profile card shows.
 
 :func:`build_profiles` assembles, for any set of customers and vectorised over all of them, demographics, main
-device and region (mode over sessions), value grade with point rate, behaviour segment, top-3 preferences,
-on/offline purchase history, survey answers and co-purchase recommendations (:class:`ProfileBook`). The card
-itself (fields, reasons, renderers) is :mod:`helpers.chapters.services.cards`. :class:`ReportProfiles` reads
-the saved profiles of a rendered report one customer at a time (command line, entrance scan).
+device and region (modes over sessions), value grade with point rate, behaviour segment, top-3 preferences,
+on/offline purchase history, survey answers and co-purchase recommendations (:class:`ProfileBook`). Whatever
+needs purchase lines or sessions is counted in the engine (:mod:`helpers.data.queries.services`): pandas gets one
+row per customer plus their latest lines. The card itself (fields, reasons, renderers) is
+:mod:`helpers.chapters.services.cards`. :class:`ReportProfiles` reads the saved profiles of a rendered report one
+customer at a time (command line, entrance scan).
 
 Public API: profile_playbooks, ProfileBook, build_profiles, ReportProfiles.
 """
@@ -23,7 +25,11 @@ from helpers.chapters.services.inputs import UpstreamMissing, normalise_product,
 from helpers.common.checks import require_columns
 from helpers.common.labels import BIT_LABELS, GENDER_LABELS
 
-__all__ = ["profile_playbooks", "ProfileBook", "build_profiles", "ReportProfiles"]
+__all__ = ["CSV_MAX_ROWS", "profile_playbooks", "ProfileBook", "build_profiles", "ReportProfiles"]
+
+#: Profile products (``customer_profiles``, ``customer_recent_purchases``) longer than this are saved as Parquet
+#: only: a CSV of every customer (292 MB at full scale) is too big for a spreadsheet and slow to write.
+CSV_MAX_ROWS = 100_000
 
 
 def profile_playbooks(*, grade_rules: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -156,15 +162,21 @@ def _empty_survey() -> pd.DataFrame:
                          "CHANNEL": pd.Series(dtype="str")})
 
 
+#: Columns of the per-customer totals (``helpers.data.queries.services.profile_totals``).
+TOTAL_COLUMNS = ("CLNT_ID", "N_SESSIONS", "MAIN_DEVICE", "DEVICE_SESSIONS", "REGION", "REGION_SESSIONS", "CITY",
+                 "ONLINE_LINES", "ONLINE_AMOUNT", "ONLINE_LAST_DT")
+#: Columns of the latest online lines (``helpers.data.queries.services.recent_purchases``).
+RECENT_ONLINE_COLUMNS = ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM")
+
+
 def _check_profile_inputs(frames: dict[str, pd.DataFrame], n_recent: int, n_recommend: int) -> dict:
     """Options and columns checked; products normalised; absent store frames replaced by empty ones."""
     for name, value in (("n_recent", n_recent), ("n_recommend", n_recommend)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     f = dict(frames)
-    require_columns(f["purchases"], ("CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE",
-                                     "DVC_CTG_NM"), "purchases")
-    require_columns(f["sessions"], ("CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"), "sessions")
+    require_columns(f["totals"], TOTAL_COLUMNS, "totals")
+    require_columns(f["recent"], RECENT_ONLINE_COLUMNS, "recent")
     require_columns(f["members"], ("CLNT_ID", "CLNT_GENDER", "CLNT_AGE"), "members")
     for key, product in (("grades", "customer_grades"), ("segments", "customer_segments"),
                          ("top3", "preference_top3"), ("edges", "copurchase_edges")):
@@ -177,13 +189,13 @@ def _check_profile_inputs(frames: dict[str, pd.DataFrame], n_recent: int, n_reco
     return f
 
 
-_CUSTOMER_FRAMES = ("purchases", "sessions", "members", "grades", "segments", "top3")
+_CUSTOMER_FRAMES = ("totals", "recent", "members", "grades", "segments", "top3")
 
 
 def _profile_ids(f: dict, customers: Iterable[Any] | None) -> tuple[np.ndarray, dict]:
     """Ids to profile (given, or every customer seen online) and the frames cut to them."""
     if customers is None:
-        ids = np.unique(np.concatenate([f[k]["CLNT_ID"].to_numpy(dtype=np.int64) for k in _CUSTOMER_FRAMES]))
+        ids = np.sort(pd.unique(np.concatenate([f[k]["CLNT_ID"].to_numpy(dtype=np.int64) for k in _CUSTOMER_FRAMES])))
         return ids, f
     given = np.asarray(list(customers))
     if given.dtype.kind in "iu" and (given >= 0).all():
@@ -213,19 +225,12 @@ def _demographics(base: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _device_and_region(t: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
-    """Main device and region (modes over sessions) and the most frequent city inside that region."""
-    n_sess = sessions.groupby("CLNT_ID").size().rename("N_SESSIONS")
-    device = _mode(sessions, "CLNT_ID", "DVC_CTG_NM", "SESS_DT").rename(
-        columns={"DVC_CTG_NM": "MAIN_DEVICE", "n": "DEVICE_SESSIONS"})
-    region = _mode(sessions, "CLNT_ID", "ZON_NM", "SESS_DT").rename(columns={"ZON_NM": "REGION",
-                                                                            "n": "REGION_SESSIONS"})
-    in_region = sessions[["CLNT_ID", "ZON_NM", "CITY_NM", "SESS_DT"]].merge(
-        region[["CLNT_ID", "REGION"]], left_on=["CLNT_ID", "ZON_NM"], right_on=["CLNT_ID", "REGION"])
-    city = _mode(in_region, "CLNT_ID", "CITY_NM", "SESS_DT").rename(columns={"CITY_NM": "CITY"})
-    t = t.merge(n_sess, left_on="CLNT_ID", right_index=True, how="left")
-    t = t.merge(device, on="CLNT_ID", how="left").merge(region, on="CLNT_ID", how="left")
-    t = t.merge(city[["CLNT_ID", "CITY"]], on="CLNT_ID", how="left")
+def _device_and_region(t: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """Session count, main device and region (modes over sessions) and the main city inside that region."""
+    cols = ["CLNT_ID", "N_SESSIONS", "MAIN_DEVICE", "DEVICE_SESSIONS", "REGION", "REGION_SESSIONS", "CITY"]
+    t = t.merge(totals[cols], on="CLNT_ID", how="left")
+    for col in ("MAIN_DEVICE", "REGION", "CITY"):
+        t[col] = _text(t[col])
     t["CITY"] = t["CITY"].mask(t["CITY"] == t["REGION"])  # metropolitan cities: CITY_NM repeats ZON_NM
     return t
 
@@ -258,16 +263,15 @@ def _preferences(t: pd.DataFrame, top3: pd.DataFrame, edges: pd.DataFrame, n_rec
     return t.merge(_recommendations(edges, n_recommend, min_lift), on="RANK1", how="left")
 
 
-def _history(t: pd.DataFrame, purchases: pd.DataFrame, offline: pd.DataFrame,
+def _history(t: pd.DataFrame, totals: pd.DataFrame, offline: pd.DataFrame,
              recent: pd.DataFrame) -> pd.DataFrame:
     """Online and offline lines, amounts and last dates, the main store, and how many recent lines are shown."""
-    online = purchases.groupby("CLNT_ID").agg(ONLINE_LINES=("REVENUE", "size"), ONLINE_AMOUNT=("REVENUE", "sum"),
-                                              ONLINE_LAST_DT=("SESS_DT", "max"))
+    online = totals[["CLNT_ID", "ONLINE_LINES", "ONLINE_AMOUNT", "ONLINE_LAST_DT"]]
     off = offline.groupby("CLNT_ID").agg(OFFLINE_LINES=("AMOUNT", "size"), OFFLINE_AMOUNT=("AMOUNT", "sum"),
                                          OFFLINE_LAST_DT=("PURCHASE_DT", "max"),
                                          OFFLINE_CONSIDER_MIN=("CONSIDER_MIN", "mean"))
     store = _mode(offline, "CLNT_ID", "STORE_NM", "PURCHASE_DT").rename(columns={"STORE_NM": "OFFLINE_STORE"})
-    t = t.merge(online, left_on="CLNT_ID", right_index=True, how="left")
+    t = t.merge(online, on="CLNT_ID", how="left")
     t = t.merge(off, left_on="CLNT_ID", right_index=True, how="left")
     t = t.merge(store[["CLNT_ID", "OFFLINE_STORE"]], on="CLNT_ID", how="left")
     for col in ("N_SESSIONS", "DEVICE_SESSIONS", "REGION_SESSIONS", "ONLINE_LINES", "OFFLINE_LINES"):
@@ -291,29 +295,36 @@ def _survey(t: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
 def _profile_table(t: pd.DataFrame) -> pd.DataFrame:
     """The profile columns in :data:`PROFILE_COLUMNS` order with their fixed dtypes, sorted by id."""
     for col, kind in PROFILE_COLUMNS.items():
-        if kind == "text" and col != "CLNT_ID":
+        if kind == "text" and col != "CLNT_ID" and t[col].dtype != "str":
             t[col] = pd.array(t[col].astype("str").to_numpy(), dtype="str")
         elif kind == "date":
             t[col] = pd.to_datetime(t[col]).astype("datetime64[ns]")
-    table = t[list(PROFILE_COLUMNS)].sort_values("CLNT_ID", kind="mergesort").reset_index(drop=True)
+    table = t[list(PROFILE_COLUMNS)]
+    if not table["CLNT_ID"].is_monotonic_increasing:
+        table = table.sort_values("CLNT_ID", kind="mergesort")
+    table = table.reset_index(drop=True)
     table["CLNT_ID"] = table["CLNT_ID"].astype("int64")
     return table
 
 
-def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.DataFrame,
+def build_profiles(totals: pd.DataFrame, recent_online: pd.DataFrame, members: pd.DataFrame,
                    grades: pd.DataFrame, segments: pd.DataFrame, top3: pd.DataFrame, edges: pd.DataFrame, *,
                    offline: pd.DataFrame | None = None, survey: pd.DataFrame | None = None,
                    customers: Iterable[Any] | None = None, n_recent: int = 5, n_recommend: int = 3,
                    min_lift: float = 1.0, grade_rules: Mapping[str, Any] | None = None) -> ProfileBook:
     """Profiles of every customer (or of ``customers``), built column-wise without a per-customer loop.
 
+    The inputs are engine aggregates, so memory grows with the number of customers, not of purchase lines.
+
     Parameters
     ----------
-    purchases : pandas.DataFrame
-        ``Dataset.purchases()``: ``CLNT_ID, SESS_ID, HITS_SEQ, SESS_DT, CLAC1_NM, REVENUE, DVC_CTG_NM``.
-    sessions : pandas.DataFrame
-        ``Dataset.sessions()``: ``CLNT_ID, SESS_ID, SESS_DT, DVC_CTG_NM, ZON_NM, CITY_NM`` (device and region
-        are the mode over these sessions; ties: the latest session, then name).
+    totals : pandas.DataFrame
+        One row per customer, :data:`TOTAL_COLUMNS` (``ds.query(queries.services.profile_totals)``): session
+        count, main device and region (modes over sessions; ties: the latest session, then name), main city in
+        that region, online lines, amount and last purchase day.
+    recent_online : pandas.DataFrame
+        Each customer's latest online lines, :data:`RECENT_ONLINE_COLUMNS`, at least ``n_recent`` per customer
+        when they have them (``ds.query(queries.services.recent_purchases, n=n_recent)``), sorted by id and rank.
     members : pandas.DataFrame
         ``Dataset.customers()``: ``CLNT_ID, CLNT_GENDER, CLNT_AGE``.
     grades, segments, top3, edges : pandas.DataFrame
@@ -323,7 +334,7 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
         Cleaned store data (``helpers.data.stores``): merged into history, offline and survey fields.
     customers : iterable, optional
         Profile only these ids (unknown ones get an all-missing profile). Default: every customer seen online
-        (purchases, sessions, Custom, grades, segments, preferences).
+        (totals, Custom, grades, segments, preferences).
     n_recent : int, default 5
         Purchase lines kept per customer (online and offline together, latest first).
     n_recommend : int, default 3
@@ -340,16 +351,16 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
     ValueError
         A missing column (named with its frame) or a bad option.
     """
-    f = _check_profile_inputs(dict(purchases=purchases, sessions=sessions, members=members, grades=grades,
+    f = _check_profile_inputs(dict(totals=totals, recent=recent_online, members=members, grades=grades,
                                    segments=segments, top3=top3, edges=edges, offline=offline, survey=survey),
                               n_recent, n_recommend)
     ids, f = _profile_ids(f, customers)
     t = _demographics(pd.DataFrame({"CLNT_ID": ids}), f["members"])
-    t = _device_and_region(t, f["sessions"])
+    t = _device_and_region(t, f["totals"])
     t = _grade_and_segment(t, f["grades"], f["segments"])
     t = _preferences(t, f["top3"], f["edges"], n_recommend, min_lift)
-    recent = _recent_lines(f["purchases"], f["offline"], n_recent)
-    t = _history(t, f["purchases"], f["offline"], recent)
+    recent = _recent_lines(f["recent"], f["offline"], n_recent)
+    t = _history(t, f["totals"], f["offline"], recent)
     t = _survey(t, f["survey"])
     params = {"n_recent": n_recent, "n_recommend": n_recommend, "min_lift": min_lift,
               "customers": "all" if customers is None else len(ids)}
@@ -360,7 +371,8 @@ def build_profiles(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.
 def _latest_first(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions (online first, then offline) of each customer's last ``n`` lines, and the day numbers.
 
-    Order: date descending; on the same day offline after online sessions (a store visit usually follows the
+    ``purchases`` are the latest online lines of the engine (ranked there, so lines of the same hit keep its
+    order: the sort here is stable). Order: date descending; on the same day offline after online sessions (a store visit usually follows the
     browsing), then session / line order descending.
     """
     on_dates = pd.to_datetime(purchases["SESS_DT"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
@@ -381,8 +393,13 @@ def _latest_first(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> tup
     return order[rank < n], day
 
 
-def _recent_lines(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
-    """Last ``n`` lines per customer over online and offline purchases (numpy sort, no per-customer loop)."""
+def _text(values: Any) -> pd.api.extensions.ExtensionArray:
+    """Values as pandas' ``str`` array (no copy when they already are)."""
+    return values.array if isinstance(values, pd.Series) and values.dtype == "str" else pd.array(values, dtype="str")
+
+
+def _mixed_recent(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Last ``n`` lines per customer over online and offline lines together (numpy sort, no per-customer loop)."""
     pick, day = _latest_first(purchases, offline, n)
     n_on = len(purchases)
     on_pick, off_pick = pick[pick < n_on], pick[pick >= n_on] - n_on
@@ -404,9 +421,33 @@ def _recent_lines(purchases: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.
                           kind="mergesort").reset_index(drop=True)
     rec.insert(1, "SEQ", (rec.groupby("CLNT_ID").cumcount() + 1).astype("int64"))
     rec.insert(2, "DATE", pd.to_datetime(rec["_day"].to_numpy(dtype="datetime64[D]")).astype("datetime64[ns]"))
-    rec = rec.drop(columns=["_day", "_off", "_sess", "_seq"])
+    return rec.drop(columns=["_day", "_off", "_sess", "_seq"])
+
+
+def _online_recent(online: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` lines per customer of engine-ranked online lines (already latest first per customer)."""
+    rank = online.groupby("CLNT_ID", sort=False).cumcount().to_numpy()
+    pos = np.flatnonzero(rank < n)
+    return pd.DataFrame({
+        "CLNT_ID": online["CLNT_ID"].to_numpy(dtype=np.int64)[pos], "SEQ": (rank[pos] + 1).astype("int64"),
+        "DATE": pd.to_datetime(online["SESS_DT"]).to_numpy(dtype="datetime64[D]")[pos].astype("datetime64[ns]"),
+        "CHANNEL": pd.Series("온라인", index=pd.RangeIndex(len(pos)), dtype="str"),
+        "CATEGORY": _text(online["CLAC1_NM"]).take(pos), "AMOUNT": online["REVENUE"].to_numpy(dtype=float)[pos],
+        "PLACE": _text(online["DVC_CTG_NM"]).take(pos)})
+
+
+def _recent_lines(online: pd.DataFrame, offline: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Last ``n`` lines per customer over online and offline purchases: ``CLNT_ID, SEQ`` + :data:`RECENT_COLUMNS`.
+
+    ``online`` comes ranked from the engine (latest first per customer), so customers without store records keep
+    their first ``n`` lines as they are; only those with store records are ranked again with them.
+    """
+    with_store = online["CLNT_ID"].isin(offline["CLNT_ID"]).to_numpy()
+    parts = [_online_recent(online[~with_store], n), _mixed_recent(online[with_store], offline, n)]
+    rec = pd.concat(parts, ignore_index=True)
+    rec = rec.take(np.argsort(rec["CLNT_ID"].to_numpy(), kind="stable")).reset_index(drop=True)
     for col in ("CHANNEL", "CATEGORY", "PLACE"):
-        rec[col] = pd.array(rec[col].to_numpy(), dtype="str")
+        rec[col] = _text(rec[col])
     return rec[["CLNT_ID", "SEQ", "DATE", "CHANNEL", "CATEGORY", "AMOUNT", "PLACE"]]
 
 

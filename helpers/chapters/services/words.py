@@ -14,7 +14,7 @@ import pandas as pd
 from helpers.chapters.services.cards import NA_TEXT, Card
 from helpers.chapters.services.compute import DipChoice, TargetMethod, is_index_method, resolve_grade_order
 from helpers.chapters.services.lookup import LookupSite
-from helpers.chapters.services.profiles import ProfileBook
+from helpers.chapters.services.profiles import CSV_MAX_ROWS, ProfileBook
 from helpers.chapters.services.smartstore import ScanResult
 from helpers.common.korean import josa
 from helpers.common.labels import DEVICE_LABELS, GENDER_LABELS, REGION_LABELS, age_label
@@ -292,12 +292,14 @@ def describe_scans(results: Sequence[ScanResult]) -> str:
 # ------------------------------------------------------------------------------------------------
 # Products and the chapter summary
 # ------------------------------------------------------------------------------------------------
-def describe_saved(campaign: pd.DataFrame, book: ProfileBook) -> str:
-    """Which data products chapter 6 wrote."""
+def describe_saved(campaign: pd.DataFrame, book: ProfileBook, *, csv_max_rows: int = CSV_MAX_ROWS) -> str:
+    """Which data products chapter 6 wrote (profile products above ``csv_max_rows`` rows: Parquet only)."""
+    big = max(len(book.table), len(book.recent)) > csv_max_rows
     return (f"캠페인 명단(`campaign_targets`, {len(campaign):,}명), 고객 프로파일(`customer_profiles`, "
             f"{len(book.table):,}명)과 최근 구매(`customer_recent_purchases`), 공략법(`profile_playbooks`), 매장 연결"
             "(`store_match`), 매장 정제 기록(`store_cleaning_log`), 설문 응답 분포(`signup_survey_answers`)를 "
-            "CSV·Parquet으로 저장했습니다.")
+            + ("저장했습니다. 모두 Parquet이고, 고객 프로파일과 최근 구매 외에는 CSV도 함께 있습니다." if big
+               else "CSV·Parquet으로 저장했습니다."))
 
 
 def summary_lines(dip: DipChoice, method: TargetMethod, campaign: pd.DataFrame, match: pd.DataFrame) -> list[str]:

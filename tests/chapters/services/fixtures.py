@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from helpers.chapters.services import profiles
+from helpers.data.queries import services as queries
 from helpers.report import present as report
 
 D = pd.Timestamp
@@ -27,6 +29,7 @@ def hand_inputs() -> dict[str, pd.DataFrame]:
         "CLAC1_NM": pd.array(["여성의류", "패션잡화", "여성의류", "남성의류"], dtype="str"),
         "REVENUE": [40_000.0, 200_000.0, 1_000_000.0, 30_000.0],
         "DVC_CTG_NM": pd.array(["mobile", "mobile", "mobile", "desktop"], dtype="str"),
+        "PD_C": [11, 12, 13, 14], "PD_BUY_AM": [40_000, 200_000, 500_000, 30_000], "PD_BUY_CT": [1, 1, 2, 1],
     })
     sessions = pd.DataFrame({
         "CLNT_ID": [101, 101, 101, 102],
@@ -69,12 +72,41 @@ def hand_inputs() -> dict[str, pd.DataFrame]:
                 top3=top3, edges=edges, offline=offline, survey=survey)
 
 
+def engine_aggregates(purchases: pd.DataFrame, sessions: pd.DataFrame, *, n_recent: int = 5) -> tuple:
+    """``(totals, recent_online)``: chapter 6's shared queries run by DuckDB over purchase lines and sessions given
+    as frames (what ``Dataset.query`` does over the window tables). Lines without ``PD_C`` / ``PD_BUY_AM`` /
+    ``PD_BUY_CT`` get ``0`` / ``REVENUE`` / ``1``."""
+    lines = purchases.copy()
+    for col, value in (("PD_C", 0), ("PD_BUY_AM", lines["REVENUE"]), ("PD_BUY_CT", 1)):
+        if col not in lines:
+            lines[col] = value
+    con = duckdb.connect()
+    try:
+        con.register("purchases", lines)
+        con.register("sessions", sessions)
+        totals = con.execute(queries.profile_totals()).df()
+        recent = con.execute(queries.recent_purchases(n=n_recent)).df()
+    finally:
+        con.close()
+    recent["SESS_DT"] = pd.to_datetime(recent["SESS_DT"])
+    return totals, recent
+
+
+def build_from_lines(purchases: pd.DataFrame, sessions: pd.DataFrame, members: pd.DataFrame, *rest,
+                     **kwargs) -> profiles.ProfileBook:
+    """:func:`profiles.build_profiles` fed as the notebook feeds it: engine aggregates of lines and sessions."""
+    n = kwargs.get("n_recent", 5)
+    valid = isinstance(n, int) and not isinstance(n, bool) and n >= 1  # a bad option is build_profiles' to reject
+    totals, recent = engine_aggregates(purchases, sessions, n_recent=n if valid else 5)
+    return profiles.build_profiles(totals, recent, members, *rest, **kwargs)
+
+
 def make_book(**kwargs) -> profiles.ProfileBook:
     x = hand_inputs()
     options = dict(offline=x["offline"], survey=x["survey"], n_recent=3, n_recommend=2)
     options.update(kwargs)
-    return profiles.build_profiles(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
-                                    x["top3"], x["edges"], **options)
+    return build_from_lines(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"], x["top3"],
+                            x["edges"], **options)
 
 
 #: What customer 101's card must say, computed by hand from hand_inputs(): codes in Korean words (F -> 여성,

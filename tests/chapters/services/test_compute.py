@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from chapters.services.fixtures import EXPECTED_101, hand_inputs, make_book
+from chapters.services.fixtures import EXPECTED_101, build_from_lines, engine_aggregates, hand_inputs, make_book
 
 from helpers.chapters.services import cards, inputs, profiles
 from helpers.chapters.services import compute as profiling
@@ -171,9 +171,9 @@ def test_profile_partial_and_missing_customers_get_reasons():
 def test_vectorised_reasons_match_cards_and_inputs_untouched():
     x = hand_inputs()
     copies = {k: v.copy() for k, v in x.items()}
-    book = profiles.build_profiles(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
-                                    x["top3"], x["edges"], offline=x["offline"], survey=x["survey"], n_recent=3,
-                                    n_recommend=2)
+    book = build_from_lines(x["purchases"], x["sessions"], x["members"], x["grades"], x["segments"],
+                            x["top3"], x["edges"], offline=x["offline"], survey=x["survey"], n_recent=3,
+                            n_recommend=2)
     for k, v in copies.items():
         pd.testing.assert_frame_equal(x[k], v, obj=k)
     reasons = book.reasons()
@@ -193,9 +193,10 @@ def test_build_profiles_for_a_subset_and_unknown_ids():
     with pytest.raises(ValueError, match="n_recent"):
         make_book(n_recent=0)
     x = hand_inputs()
-    with pytest.raises(ValueError, match="sessions lacks"):
-        profiles.build_profiles(x["purchases"], x["sessions"].drop(columns="ZON_NM"), x["members"], x["grades"],
-                                 x["segments"], x["top3"], x["edges"])
+    totals, recent = engine_aggregates(x["purchases"], x["sessions"])
+    with pytest.raises(ValueError, match="totals lacks"):
+        profiles.build_profiles(totals.drop(columns="REGION"), recent, x["members"], x["grades"],
+                                x["segments"], x["top3"], x["edges"])
 
 
 def test_build_profiles_many_customers_vectorised():
@@ -212,8 +213,9 @@ def test_build_profiles_many_customers_vectorised():
     members = pd.DataFrame({"CLNT_ID": np.arange(1, n + 1), "CLNT_GENDER": "F", "CLNT_AGE": 30})
     x = hand_inputs()
     import time
+    totals, recent = engine_aggregates(purchases, sessions)
     t0 = time.perf_counter()
-    book = profiles.build_profiles(purchases, sessions, members, x["grades"], x["segments"], x["top3"], x["edges"])
+    book = profiles.build_profiles(totals, recent, members, x["grades"], x["segments"], x["top3"], x["edges"])
     reasons = book.reasons()
     assert time.perf_counter() - t0 < 30
     assert len(book) == n and len(reasons) == n
@@ -246,10 +248,13 @@ def test_campaign_targets_has_campaign_columns():
 
 def test_read_products_names_the_missing_chapter_and_normalises(tmp_path):
     x = hand_inputs()
-    report.save_product(x["segments"], "customer_segments", tmp_path)
+    report.save_product(x["segments"].assign(STATUS="active"), "customer_segments", tmp_path)
     report.save_product(x["top3"].rename(columns={"CLNT_ID": "customer"}), "preference_top3", tmp_path)
-    got = inputs.read_products(tmp_path, ["customer_segments", "preference_top3"])
-    assert {"TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"} <= set(got["customer_segments"].columns)
+    report.save_product(x["grades"].assign(POINTS=1.0), "customer_grades", tmp_path)
+    got = inputs.read_products(tmp_path, ["customer_segments", "preference_top3", "customer_grades"])
+    # per-customer products are read by column: what chapter 6 uses, not the rest
+    assert list(got["customer_segments"].columns) == ["CLNT_ID", "TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"]
+    assert "POINTS" not in got["customer_grades"] and "LAST_DT" in got["customer_grades"]
     assert "CLNT_ID" in got["preference_top3"].columns
     with pytest.raises(inputs.UpstreamMissing, match="4장 수요 예측") as err:
         inputs.read_products(tmp_path, ["demand_dips"])
@@ -341,10 +346,8 @@ def test_campaign_list_from_the_model_says_method_and_score(tmp_path):
     method = profiling.read_target_method(folder)
     _, _, targets = profiling.campaign_candidates(folder, method, MODEL_TOP3, MODEL_GRADES, category="여성의류",
                                                   size=2)
-    book = profiles.build_profiles(*(pd.DataFrame(columns=c) for c in (
-        ["CLNT_ID", "SESS_ID", "HITS_SEQ", "SESS_DT", "CLAC1_NM", "REVENUE", "DVC_CTG_NM"],
-        ["CLNT_ID", "SESS_ID", "SESS_DT", "DVC_CTG_NM", "ZON_NM", "CITY_NM"],
-        ["CLNT_ID", "CLNT_GENDER", "CLNT_AGE"])), MODEL_GRADES.assign(R_SCORE=1, F_SCORE=1, M_SCORE=1, TOT_PRICE=1.0),
+    book = profiles.build_profiles(*(pd.DataFrame(columns=list(c)) for c in (
+        profiles.TOTAL_COLUMNS, profiles.RECENT_ONLINE_COLUMNS, ["CLNT_ID", "CLNT_GENDER", "CLNT_AGE"])), MODEL_GRADES.assign(R_SCORE=1, F_SCORE=1, M_SCORE=1, TOT_PRICE=1.0),
         pd.DataFrame(columns=["CLNT_ID", "TOP_CATEGORY", "PATTERN", "SEGMENT", "SEGMENT_TYPE"]), MODEL_TOP3,
         pd.DataFrame(columns=["cat_a", "cat_b", "count", "lift"]))
     dip = profiling.DipChoice("여성의류", D("2018-10-03"), D("2018-10-03"), 0.4, "future", 1, "largest", "")

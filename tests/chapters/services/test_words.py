@@ -67,3 +67,12 @@ def test_summary_names_the_model_and_its_hit_rates():
     assert "매장 기록" not in lines[2]
     table = words.methods_table(method)
     assert table["CHOSEN"].tolist() == ["예", ""] and table["METHOD_KO"].iloc[0] == "개인화 모델"
+
+
+def test_describe_saved_says_when_profiles_are_parquet_only():
+    book = make_book()  # 3 customers, 5 recent lines
+    campaign = pd.DataFrame({"CLNT_ID": [101, 102]})
+    small = words.describe_saved(campaign, book)
+    assert "CSV·Parquet으로 저장" in small and "고객 프로파일(`customer_profiles`, 3명)" in small
+    big = words.describe_saved(campaign, book, csv_max_rows=4)  # the recent lines (5) exceed it
+    assert "모두 Parquet" in big and "CSV·Parquet" not in big
