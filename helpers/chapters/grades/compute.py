@@ -224,8 +224,8 @@ def _prepare(transactions: pd.DataFrame, *, customer_col: str, date_col: str,
                          f"{amount[negative].min():,.0f}); grading needs purchases only — "
                          "drop refunds/cancellations or net them out first")
 
-    codes, uniques = pd.factorize(customers, sort=True)
-    return _Prepared(codes.astype(np.int64), uniques, days, amount,
+    codes, uniques = clv.customer_codes(customers)
+    return _Prepared(codes, uniques, days, amount,
                      customer_col, date_col, amount_col)
 
 
@@ -345,7 +345,7 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
         "GRADE": pd.Categorical.from_codes(grade_codes, categories=order),
         "POINT_RATE": point_rate,
         "POINTS": totals * point_rate,
-    })
+    }, copy=False)
 
 
 def grade_customers(
@@ -687,7 +687,7 @@ def _migration_tables(customers: Any, ga: np.ndarray, gb: np.ndarray, *, custome
         "GRADE_B": pd.Categorical.from_codes(gb, categories=order + [LAPSED_LABEL]),
         "MOVE": pd.Categorical.from_codes(move, categories=moves),
         "MOVE_LABEL": pd.Categorical.from_codes(move, categories=list(MOVE_LABELS.values())),
-    })
+    }, copy=False)
     size = n_grades + 1
     matrix = pd.DataFrame(np.bincount(ga * size + gb, minlength=size * size).reshape(size, size),
                           index=pd.Index(order + [NEW_LABEL], name="GRADE_A"),
@@ -826,7 +826,7 @@ def _holdout_customers(prepared: _Prepared, past: np.ndarray, graded: pd.DataFra
         "TOT_PRICE": graded["TOT_PRICE"].to_numpy(float),
         "FUTURE_SPEND": future_all[graded_codes],
         "FUTURE_BUYER": future_rows[graded_codes] > 0,
-    })
+    }, copy=False)
     return frame, int(new_mask.sum()), float(future_all[new_mask].sum())
 
 
