@@ -24,7 +24,7 @@ Summaries:   score_distribution, interest_money_grid, grade_summary, playbook
 Beyond:      grade_migration -> GradeMigration, holdout_check -> HoldoutCheck
 Value:       forecast_value -> ValueForecast, value_check -> ValueCheck (same holdout as the grades),
              customer_value_forecast, value_by_grade, upgrade_candidates, value_forecast_check,
-             top_share_capture, spearman
+             top_share_capture, buyer_auc, spearman
 """
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ __all__ = [
     "holdout_check",
     "spearman",
     "top_share_capture",
+    "buyer_auc",
     "FORECAST_COLUMNS",
     "VALUE_METHODS",
     "VALIDATION_CUSTOMERS",
@@ -747,11 +748,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation (average ranks for ties); NaN with fewer than 2 values or a constant side."""
     if len(x) < 2:
         return float("nan")
-    rx = pd.Series(x).rank(method="average").to_numpy(float)
-    ry = pd.Series(y).rank(method="average").to_numpy(float)
-    if rx.std() == 0 or ry.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(rx, ry)[0, 1])
+    return _rank_correlation(_average_ranks(x), _average_ranks(y))
 
 
 def holdout_check(
@@ -1072,8 +1069,11 @@ class ValueCheck:
     table : DataFrame
         One row per method in :data:`VALUE_METHODS` order: method ('forecast' = BG/NBD + Gamma–Gamma,
         'grades' = grade as an ordinal score, best grade highest, 'past_spend' = spend up to the cut-off),
-        spearman (rank correlation with later spend), top_decile_capture (share of later spend held by the
-        top 10 % by the method; ties split evenly), n_customers.
+        spearman (rank correlation with later spend over all customers graded at the cut-off, later non-buyers
+        included with spend 0 and average ranks for ties), top_decile_capture (share of later spend held by the
+        top 10 % by the method; ties split evenly), buyer_auc (how well the method ranks who buys again: ROC AUC,
+        ties one half), spearman_buyers (rank correlation among the customers who did buy again: who spends
+        more), n_customers.
     by_grade : DataFrame
         GRADE, CUSTOMERS, PRED_SPEND (mean forecast), FUTURE_SPEND (mean actual), PRED_PURCHASES (mean),
         FUTURE_BUYER_SHARE — per grade at the cut-off, in grade order.
@@ -1111,15 +1111,56 @@ def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date
         "grades": (len(rules.grade_order) - 1 - _grade_positions(customers, rules)).astype(float),
         "past_spend": customers["TOT_PRICE"].to_numpy(float),
     }
-    table = pd.DataFrame({
-        "method": list(VALUE_METHODS),
-        "spearman": [round(spearman(scores[m], future), 4) for m in VALUE_METHODS],
-        "top_decile_capture": [round(top_share_capture(scores[m], future), 4) for m in VALUE_METHODS],
-        "n_customers": len(customers),
-    })
+    table = _value_check_table(scores, future, len(customers))
     by_grade = _value_by_grade_holdout(customers, rules)
     kept = customers[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE", "FUTURE_SPEND"]]
     return ValueCheck(table, by_grade, kept, forecast)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).rank(method="average").to_numpy(float)
+
+
+def _rank_correlation(score_ranks: np.ndarray, actual_ranks: np.ndarray) -> float:
+    """Pearson correlation of two rank vectors (= Spearman of the values); NaN when either is constant."""
+    if len(score_ranks) < 2 or score_ranks.std() == 0 or actual_ranks.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(score_ranks, actual_ranks)[0, 1])
+
+
+def buyer_auc(score: np.ndarray, bought: np.ndarray) -> float:
+    """P(score of a random later buyer > score of a random non-buyer), ties counting one half (ROC AUC).
+
+    NaN when everybody or nobody bought. Computed from average ranks (Mann–Whitney), so a score with few
+    distinct values (grades) is treated exactly like a fine one.
+    """
+    score, bought = np.asarray(score, float), np.asarray(bought, bool)
+    n_pos, n_neg = int(bought.sum()), int((~bought).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = _average_ranks(score)
+    return float((ranks[bought].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _value_check_table(scores: dict[str, np.ndarray], future: np.ndarray, n_customers: int) -> pd.DataFrame:
+    """The :attr:`ValueCheck.table`: Spearman over all customers and its two halves, top-decile capture.
+
+    With most customers not buying again, the Spearman over everybody is mostly "who buys again" (buyer_auc);
+    spearman_buyers is the other half, "who of the later buyers spends more". The later spend is ranked once.
+    """
+    future_ranks = _average_ranks(future)
+    buyers = future > 0
+    buyer_ranks = _average_ranks(future[buyers])
+    rows = []
+    for method in VALUE_METHODS:
+        score = scores[method]
+        rows.append({"method": method,
+                     "spearman": round(_rank_correlation(_average_ranks(score), future_ranks), 4),
+                     "top_decile_capture": round(top_share_capture(score, future), 4),
+                     "buyer_auc": round(buyer_auc(score, buyers), 4),
+                     "spearman_buyers": round(_rank_correlation(_average_ranks(score[buyers]), buyer_ranks), 4),
+                     "n_customers": n_customers})
+    return pd.DataFrame(rows)
 
 
 def _value_by_grade_holdout(customers: pd.DataFrame, rules: GradeRules) -> pd.DataFrame:
