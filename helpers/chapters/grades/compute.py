@@ -290,6 +290,20 @@ def _grade_prepared(prepared: _Prepared, *, as_of_day: int,
     return frame, present
 
 
+def _month_numbers(days: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 of day numbers: the calendar conversion once per day of the range, then a lookup."""
+    if len(days) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(days.min())
+    table = np.arange(low, int(days.max()) + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return table[days - low]
+
+
+def _day_stamps(days: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[ns] midnights (one multiplication)."""
+    return (days.astype(np.int64) * np.int64(86_400_000_000_000)).view("datetime64[ns]")
+
+
 def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: np.ndarray,
                   n_days: np.ndarray, totals: np.ndarray, as_of_day: int,
                   rules: GradeRules) -> pd.DataFrame:
@@ -299,7 +313,7 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
     mean_day = np.full(len(n_days), np.nan)
     np.divide((lasts - firsts).astype(float), (n_days - 1).astype(float), out=mean_day,
               where=repeat)
-    last_months = lasts.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    last_months = _month_numbers(lasts)
     as_of_month = int(np.datetime64(as_of_day, "D").astype("datetime64[M]").astype(np.int64))
     months_ago = (as_of_month - last_months).astype(np.int64)
 
@@ -330,8 +344,8 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
     customer_values = customers.array if hasattr(customers, "array") else customers
     return pd.DataFrame({
         customer_col: customer_values,
-        "FIRST_DT": firsts.astype("datetime64[D]").astype("datetime64[ns]"),
-        "LAST_DT": lasts.astype("datetime64[D]").astype("datetime64[ns]"),
+        "FIRST_DT": _day_stamps(firsts),
+        "LAST_DT": _day_stamps(lasts),
         "N_DAYS": n_days,
         "MEAN_DAY": mean_day,
         "LAST_MONTH": pd.PeriodIndex.from_ordinals(last_months, freq="M"),
