@@ -954,10 +954,11 @@ def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.
         model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
         preds = _predict(summary, model, horizon_days=validation_days, customer_col=cols["customer_col"],
                          spend_models=_SPEND_MODELS)
+        later = actual.reindex(summary[cols["customer_col"]]).fillna(0.0).to_numpy(float)
+        later_ranks = _average_ranks(later)  # ranked once for both spend models
         for spend, pred in preds.items():
-            later = actual.reindex(pred[cols["customer_col"]]).fillna(0.0).to_numpy(float)
-            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred),
-                         "spearman": round(spearman(pred["PRED_SPEND"].to_numpy(float), later), 4)})
+            rho = _rank_correlation(_average_ranks(pred["PRED_SPEND"].to_numpy(float)), later_ranks)
+            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred), "spearman": round(rho, 4)})
     table = pd.DataFrame(rows)
     best = int(np.argmax(table["spearman"].fillna(-np.inf).to_numpy()))
     return (table.loc[best, "origin"], table.loc[best, "spend_model"]), table
@@ -1148,12 +1149,15 @@ def buyer_auc(score: np.ndarray, bought: np.ndarray) -> float:
     NaN when everybody or nobody bought. Computed from average ranks (Mann–Whitney), so a score with few
     distinct values (grades) is treated exactly like a fine one.
     """
-    score, bought = np.asarray(score, float), np.asarray(bought, bool)
+    return _auc_from_ranks(_average_ranks(np.asarray(score, float)), np.asarray(bought, bool))
+
+
+def _auc_from_ranks(score_ranks: np.ndarray, bought: np.ndarray) -> float:
+    """Mann–Whitney AUC from the scores' average ranks over everybody (see :func:`buyer_auc`)."""
     n_pos, n_neg = int(bought.sum()), int((~bought).sum())
     if n_pos == 0 or n_neg == 0:
         return float("nan")
-    ranks = _average_ranks(score)
-    return float((ranks[bought].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float((score_ranks[bought].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def _value_check_table(scores: dict[str, np.ndarray], future: np.ndarray, n_customers: int) -> pd.DataFrame:
@@ -1168,10 +1172,11 @@ def _value_check_table(scores: dict[str, np.ndarray], future: np.ndarray, n_cust
     rows = []
     for method in VALUE_METHODS:
         score = scores[method]
+        score_ranks = _average_ranks(score)
         rows.append({"method": method,
-                     "spearman": round(_rank_correlation(_average_ranks(score), future_ranks), 4),
+                     "spearman": round(_rank_correlation(score_ranks, future_ranks), 4),
                      "top_decile_capture": round(top_share_capture(score, future), 4),
-                     "buyer_auc": round(buyer_auc(score, buyers), 4),
+                     "buyer_auc": round(_auc_from_ranks(score_ranks, buyers), 4),
                      "spearman_buyers": round(_rank_correlation(_average_ranks(score[buyers]), buyer_ranks), 4),
                      "n_customers": n_customers})
     return pd.DataFrame(rows)
