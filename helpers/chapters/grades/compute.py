@@ -1111,6 +1111,12 @@ def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date
 
     ``transactions`` are the ones given to :func:`holdout_check` (rows after the cut-off are ignored for the
     fit); the horizon is the holdout's (cutoff, horizon_end]. Customers are those graded at the cut-off.
+
+    The comparison is the same for every method: every customer with a purchase up to the cut-off (customers
+    whose first purchase comes later are left out of all methods), later spend 0 for those who do not buy
+    again, average ranks for ties (the grades have four values, past spend and the forecast many), one horizon.
+    Because most customers do not buy again, the Spearman over everybody mostly measures who buys again; the
+    table therefore also gives that half (buyer_auc) and the other (spearman_buyers) for every method.
     """
     if not isinstance(holdout, HoldoutCheck):
         raise TypeError("holdout must be the result of holdout_check")
