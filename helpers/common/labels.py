@@ -86,6 +86,7 @@ GRADES_HEADERS: dict[str, str] = {
     "FUTURE_SPEND": "실제 이후 구매액(평균)", "FUTURE_BUYER_SHARE": "실제 재구매 비율",
     "PRED_SPEND_TOTAL": "예상 구매액 합계", "PRED_SPEND_SHARE": "예상 구매액 비중",
     "METHOD": "방법", "SPEARMAN": "순위상관(스피어만)", "TOP_DECILE_CAPTURE": "상위 10% 고객의 이후 구매액 비중",
+    "BUYER_AUC": "재구매 판별력(AUC)", "SPEARMAN_BUYERS": "재구매 고객 안 순위상관",
     "PARAMETER": "파라미터", "ESTIMATE": "추정치", "MEANING": "의미",
 }
 GRADES_KINDS: dict[str, str] = {
@@ -94,7 +95,8 @@ GRADES_KINDS: dict[str, str] = {
     "MEAN_SPEND": "krw", "MEDIAN_SPEND": "krw", "TOTAL_SPEND": "krw", "SPEND_SHARE": "pct",
     "PRED_PURCHASES": "dec2", "PRED_SPEND": "krw", "P_ALIVE": "pct", "FUTURE_SPEND": "krw",
     "FUTURE_BUYER_SHARE": "pct", "PRED_SPEND_TOTAL": "krw", "PRED_SPEND_SHARE": "pct", "METHOD": "text",
-    "SPEARMAN": "dec2", "TOP_DECILE_CAPTURE": "pct", "PARAMETER": "text", "ESTIMATE": "text", "MEANING": "text",
+    "SPEARMAN": "dec2", "TOP_DECILE_CAPTURE": "pct", "BUYER_AUC": "dec2", "SPEARMAN_BUYERS": "dec2",
+    "PARAMETER": "text", "ESTIMATE": "text", "MEANING": "text",
     "MOVE_LABEL": "text", "GRADE": "text",
 }
 #: Korean names of the methods in ``value_forecast_check`` (column ``method``).

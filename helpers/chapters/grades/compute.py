@@ -24,7 +24,7 @@ Summaries:   score_distribution, interest_money_grid, grade_summary, playbook
 Beyond:      grade_migration -> GradeMigration, holdout_check -> HoldoutCheck
 Value:       forecast_value -> ValueForecast, value_check -> ValueCheck (same holdout as the grades),
              customer_value_forecast, value_by_grade, upgrade_candidates, value_forecast_check,
-             top_share_capture, spearman
+             top_share_capture, buyer_auc, spearman
 """
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ __all__ = [
     "holdout_check",
     "spearman",
     "top_share_capture",
+    "buyer_auc",
     "FORECAST_COLUMNS",
     "VALUE_METHODS",
     "VALIDATION_CUSTOMERS",
@@ -224,8 +225,8 @@ def _prepare(transactions: pd.DataFrame, *, customer_col: str, date_col: str,
                          f"{amount[negative].min():,.0f}); grading needs purchases only — "
                          "drop refunds/cancellations or net them out first")
 
-    codes, uniques = pd.factorize(customers, sort=True)
-    return _Prepared(codes.astype(np.int64), uniques, days, amount,
+    codes, uniques = clv.customer_codes(customers)
+    return _Prepared(codes, uniques, days, amount,
                      customer_col, date_col, amount_col)
 
 
@@ -289,6 +290,20 @@ def _grade_prepared(prepared: _Prepared, *, as_of_day: int,
     return frame, present
 
 
+def _month_numbers(days: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 of day numbers: the calendar conversion once per day of the range, then a lookup."""
+    if len(days) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(days.min())
+    table = np.arange(low, int(days.max()) + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return table[days - low]
+
+
+def _day_stamps(days: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[ns] midnights (one multiplication)."""
+    return (days.astype(np.int64) * np.int64(86_400_000_000_000)).view("datetime64[ns]")
+
+
 def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: np.ndarray,
                   n_days: np.ndarray, totals: np.ndarray, as_of_day: int,
                   rules: GradeRules) -> pd.DataFrame:
@@ -298,7 +313,7 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
     mean_day = np.full(len(n_days), np.nan)
     np.divide((lasts - firsts).astype(float), (n_days - 1).astype(float), out=mean_day,
               where=repeat)
-    last_months = lasts.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    last_months = _month_numbers(lasts)
     as_of_month = int(np.datetime64(as_of_day, "D").astype("datetime64[M]").astype(np.int64))
     months_ago = (as_of_month - last_months).astype(np.int64)
 
@@ -329,8 +344,8 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
     customer_values = customers.array if hasattr(customers, "array") else customers
     return pd.DataFrame({
         customer_col: customer_values,
-        "FIRST_DT": firsts.astype("datetime64[D]").astype("datetime64[ns]"),
-        "LAST_DT": lasts.astype("datetime64[D]").astype("datetime64[ns]"),
+        "FIRST_DT": _day_stamps(firsts),
+        "LAST_DT": _day_stamps(lasts),
         "N_DAYS": n_days,
         "MEAN_DAY": mean_day,
         "LAST_MONTH": pd.PeriodIndex.from_ordinals(last_months, freq="M"),
@@ -345,7 +360,7 @@ def _graded_frame(customer_col: str, customers: Any, firsts: np.ndarray, lasts: 
         "GRADE": pd.Categorical.from_codes(grade_codes, categories=order),
         "POINT_RATE": point_rate,
         "POINTS": totals * point_rate,
-    })
+    }, copy=False)
 
 
 def grade_customers(
@@ -687,7 +702,7 @@ def _migration_tables(customers: Any, ga: np.ndarray, gb: np.ndarray, *, custome
         "GRADE_B": pd.Categorical.from_codes(gb, categories=order + [LAPSED_LABEL]),
         "MOVE": pd.Categorical.from_codes(move, categories=moves),
         "MOVE_LABEL": pd.Categorical.from_codes(move, categories=list(MOVE_LABELS.values())),
-    })
+    }, copy=False)
     size = n_grades + 1
     matrix = pd.DataFrame(np.bincount(ga * size + gb, minlength=size * size).reshape(size, size),
                           index=pd.Index(order + [NEW_LABEL], name="GRADE_A"),
@@ -747,11 +762,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation (average ranks for ties); NaN with fewer than 2 values or a constant side."""
     if len(x) < 2:
         return float("nan")
-    rx = pd.Series(x).rank(method="average").to_numpy(float)
-    ry = pd.Series(y).rank(method="average").to_numpy(float)
-    if rx.std() == 0 or ry.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(rx, ry)[0, 1])
+    return _rank_correlation(_average_ranks(x), _average_ranks(y))
 
 
 def holdout_check(
@@ -826,7 +837,7 @@ def _holdout_customers(prepared: _Prepared, past: np.ndarray, graded: pd.DataFra
         "TOT_PRICE": graded["TOT_PRICE"].to_numpy(float),
         "FUTURE_SPEND": future_all[graded_codes],
         "FUTURE_BUYER": future_rows[graded_codes] > 0,
-    })
+    }, copy=False)
     return frame, int(new_mask.sum()), float(future_all[new_mask].sum())
 
 
@@ -943,10 +954,11 @@ def _choose_variant(transactions: pd.DataFrame, *, end: pd.Timestamp, start: pd.
         model = clv.fit_value_model(summary, left_truncated=origin == "window_start")
         preds = _predict(summary, model, horizon_days=validation_days, customer_col=cols["customer_col"],
                          spend_models=_SPEND_MODELS)
+        later = actual.reindex(summary[cols["customer_col"]]).fillna(0.0).to_numpy(float)
+        later_ranks = _average_ranks(later)  # ranked once for both spend models
         for spend, pred in preds.items():
-            later = actual.reindex(pred[cols["customer_col"]]).fillna(0.0).to_numpy(float)
-            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred),
-                         "spearman": round(spearman(pred["PRED_SPEND"].to_numpy(float), later), 4)})
+            rho = _rank_correlation(_average_ranks(pred["PRED_SPEND"].to_numpy(float)), later_ranks)
+            rows.append({"origin": origin, "spend_model": spend, "n_customers": len(pred), "spearman": round(rho, 4)})
     table = pd.DataFrame(rows)
     best = int(np.argmax(table["spearman"].fillna(-np.inf).to_numpy()))
     return (table.loc[best, "origin"], table.loc[best, "spend_model"]), table
@@ -1072,8 +1084,11 @@ class ValueCheck:
     table : DataFrame
         One row per method in :data:`VALUE_METHODS` order: method ('forecast' = BG/NBD + Gamma–Gamma,
         'grades' = grade as an ordinal score, best grade highest, 'past_spend' = spend up to the cut-off),
-        spearman (rank correlation with later spend), top_decile_capture (share of later spend held by the
-        top 10 % by the method; ties split evenly), n_customers.
+        spearman (rank correlation with later spend over all customers graded at the cut-off, later non-buyers
+        included with spend 0 and average ranks for ties), top_decile_capture (share of later spend held by the
+        top 10 % by the method; ties split evenly), buyer_auc (how well the method ranks who buys again: ROC AUC,
+        ties one half), spearman_buyers (rank correlation among the customers who did buy again: who spends
+        more), n_customers.
     by_grade : DataFrame
         GRADE, CUSTOMERS, PRED_SPEND (mean forecast), FUTURE_SPEND (mean actual), PRED_PURCHASES (mean),
         FUTURE_BUYER_SHARE — per grade at the cut-off, in grade order.
@@ -1096,6 +1111,12 @@ def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date
 
     ``transactions`` are the ones given to :func:`holdout_check` (rows after the cut-off are ignored for the
     fit); the horizon is the holdout's (cutoff, horizon_end]. Customers are those graded at the cut-off.
+
+    The comparison is the same for every method: every customer with a purchase up to the cut-off (customers
+    whose first purchase comes later are left out of all methods), later spend 0 for those who do not buy
+    again, average ranks for ties (the grades have four values, past spend and the forecast many), one horizon.
+    Because most customers do not buy again, the Spearman over everybody mostly measures who buys again; the
+    table therefore also gives that half (buyer_auc) and the other (spearman_buyers) for every method.
     """
     if not isinstance(holdout, HoldoutCheck):
         raise TypeError("holdout must be the result of holdout_check")
@@ -1111,15 +1132,60 @@ def value_check(transactions: pd.DataFrame, holdout: HoldoutCheck, *, start_date
         "grades": (len(rules.grade_order) - 1 - _grade_positions(customers, rules)).astype(float),
         "past_spend": customers["TOT_PRICE"].to_numpy(float),
     }
-    table = pd.DataFrame({
-        "method": list(VALUE_METHODS),
-        "spearman": [round(spearman(scores[m], future), 4) for m in VALUE_METHODS],
-        "top_decile_capture": [round(top_share_capture(scores[m], future), 4) for m in VALUE_METHODS],
-        "n_customers": len(customers),
-    })
+    table = _value_check_table(scores, future, len(customers))
     by_grade = _value_by_grade_holdout(customers, rules)
     kept = customers[[customer_col, "GRADE", "PRED_PURCHASES", "PRED_SPEND", "P_ALIVE", "FUTURE_SPEND"]]
     return ValueCheck(table, by_grade, kept, forecast)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).rank(method="average").to_numpy(float)
+
+
+def _rank_correlation(score_ranks: np.ndarray, actual_ranks: np.ndarray) -> float:
+    """Pearson correlation of two rank vectors (= Spearman of the values); NaN when either is constant."""
+    if len(score_ranks) < 2 or score_ranks.std() == 0 or actual_ranks.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(score_ranks, actual_ranks)[0, 1])
+
+
+def buyer_auc(score: np.ndarray, bought: np.ndarray) -> float:
+    """P(score of a random later buyer > score of a random non-buyer), ties counting one half (ROC AUC).
+
+    NaN when everybody or nobody bought. Computed from average ranks (Mann–Whitney), so a score with few
+    distinct values (grades) is treated exactly like a fine one.
+    """
+    return _auc_from_ranks(_average_ranks(np.asarray(score, float)), np.asarray(bought, bool))
+
+
+def _auc_from_ranks(score_ranks: np.ndarray, bought: np.ndarray) -> float:
+    """Mann–Whitney AUC from the scores' average ranks over everybody (see :func:`buyer_auc`)."""
+    n_pos, n_neg = int(bought.sum()), int((~bought).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    return float((score_ranks[bought].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _value_check_table(scores: dict[str, np.ndarray], future: np.ndarray, n_customers: int) -> pd.DataFrame:
+    """The :attr:`ValueCheck.table`: Spearman over all customers and its two halves, top-decile capture.
+
+    With most customers not buying again, the Spearman over everybody is mostly "who buys again" (buyer_auc);
+    spearman_buyers is the other half, "who of the later buyers spends more". The later spend is ranked once.
+    """
+    future_ranks = _average_ranks(future)
+    buyers = future > 0
+    buyer_ranks = _average_ranks(future[buyers])
+    rows = []
+    for method in VALUE_METHODS:
+        score = scores[method]
+        score_ranks = _average_ranks(score)
+        rows.append({"method": method,
+                     "spearman": round(_rank_correlation(score_ranks, future_ranks), 4),
+                     "top_decile_capture": round(top_share_capture(score, future), 4),
+                     "buyer_auc": round(_auc_from_ranks(score_ranks, buyers), 4),
+                     "spearman_buyers": round(_rank_correlation(_average_ranks(score[buyers]), buyer_ranks), 4),
+                     "n_customers": n_customers})
+    return pd.DataFrame(rows)
 
 
 def _value_by_grade_holdout(customers: pd.DataFrame, rules: GradeRules) -> pd.DataFrame:

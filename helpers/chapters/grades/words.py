@@ -150,12 +150,15 @@ def migration_table(migration: GradeMigration) -> pd.DataFrame:
 
 
 def value_check_table(check: ValueCheck) -> pd.DataFrame:
-    """Methods side by side on the holdout: METHOD (Korean), SPEARMAN, TOP_DECILE_CAPTURE, CUSTOMERS."""
+    """Methods side by side on the holdout: METHOD (Korean), SPEARMAN, BUYER_AUC, SPEARMAN_BUYERS,
+    TOP_DECILE_CAPTURE, CUSTOMERS."""
     if not isinstance(check, ValueCheck):
         raise TypeError("check must be the result of value_check")
     table = check.table
     return pd.DataFrame({"METHOD": [GRADES_VALUE_METHOD_LABELS.get(m, m) for m in table["method"]],
                          "SPEARMAN": table["spearman"].to_numpy(float),
+                         "BUYER_AUC": table["buyer_auc"].to_numpy(float),
+                         "SPEARMAN_BUYERS": table["spearman_buyers"].to_numpy(float),
                          "TOP_DECILE_CAPTURE": table["top_decile_capture"].to_numpy(float),
                          "CUSTOMERS": table["n_customers"].to_numpy(np.int64)})
 
@@ -205,10 +208,15 @@ def describe_value_check(check: ValueCheck) -> str:
     t = check.table.set_index("method")
     f_rho, g_rho = t.loc["forecast", "spearman"], t.loc["grades", "spearman"]
     f_cap, g_cap = t.loc["forecast", "top_decile_capture"], t.loc["grades", "top_decile_capture"]
+    buyers = float((check.customers["FUTURE_SPEND"] > 0).mean())
     verdict = "높아 구매 예측 모형이 이후 구매를 더 잘 줄 세웁니다" if f_rho > g_rho else "낮아 등급이 이후 구매를 더 잘 줄 세웁니다"
     return (f"같은 사후 검증 기간({format_date(check.forecast.observation_end)} 이후 {check.forecast.horizon_days}일)에서 "
             f"구매 예측 모형의 순위상관은 {f_rho:.2f}로 가치 등급({g_rho:.2f})보다 {abs(f_rho - g_rho):.2f} {verdict}. "
-            f"예측 상위 10% 고객이 이후 구매액의 {format_pct(f_cap)}를 차지합니다(등급 기준 {format_pct(g_cap)}).")
+            f"예측 상위 10% 고객이 이후 구매액의 {format_pct(f_cap)}를 차지합니다(등급 기준 {format_pct(g_cap)}). "
+            f"검증 고객의 {format_pct(buyers)}만 다시 구매하므로 순위상관은 대부분 '누가 다시 사는가'로 정해집니다: "
+            f"재구매 판별력(AUC)은 예측 {t.loc['forecast', 'buyer_auc']:.2f}, 등급 {t.loc['grades', 'buyer_auc']:.2f}이고, "
+            f"다시 산 고객 안에서 누가 더 쓰는지의 순위상관은 예측 {_signed(t.loc['forecast', 'spearman_buyers'])}, "
+            f"등급 {_signed(t.loc['grades', 'spearman_buyers'])}입니다.")
 
 
 def _variant_words(forecast: ValueForecast) -> str:

@@ -255,3 +255,35 @@ def test_rfm_summaries_equal_one_summary_per_clock():
         pd.testing.assert_frame_equal(summary, clv.rfm_summary(frame, origin=origin, **kwargs))
     with pytest.raises(ValueError, match="origin"):
         clv.rfm_summaries(frame, origins=("first_purchase", "birthday"), **kwargs)
+
+
+def test_customer_codes_equal_pandas_factorize_sorted_or_not():
+    for values in ([1, 1, 2, 5, 5, 9], [3, 1, 2, 3], ["b", "a", "a"], [1.0, 2.0, 2.0], [7]):
+        codes, uniques = clv.customer_codes(pd.Series(values))
+        want_codes, want_uniques = pd.factorize(pd.Series(values), sort=True)
+        np.testing.assert_array_equal(codes, want_codes)
+        assert codes.dtype == np.int64
+        pd.testing.assert_index_equal(uniques, want_uniques)
+
+
+def test_daily_sums_pass_customer_days_through_and_sum_shuffled_lines():
+    codes = np.array([1, 0, 1, 0, 1])
+    days = np.array([10, 12, 10, 11, 13])
+    amount = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    out = clv._daily_sums(codes, days, amount)  # customer 0: days 11 (8), 12 (2); customer 1: 10 (1 + 4), 13 (16)
+    assert out["c"].tolist() == [0, 0, 1, 1]
+    assert out["d"].tolist() == [11, 12, 10, 13]
+    assert out["a"].tolist() == [8.0, 2.0, 5.0, 16.0]
+    daily = clv._daily_sums(out["c"].to_numpy(), out["d"].to_numpy(), out["a"].to_numpy())
+    pd.testing.assert_frame_equal(daily, out)  # already one row per customer-day, in order: unchanged
+
+
+def test_fits_run_with_one_blas_thread_and_restore_the_count():
+    calls = clv._openblas_thread_calls()
+    if not calls:
+        pytest.skip("no OpenBLAS library loaded in this process (not Linux, or another BLAS)")
+    before = [int(get()) for get, _ in calls]
+    with clv._single_thread_blas():
+        seen = [int(get()) for get, _ in calls]
+    assert all(n == 1 for n in seen)
+    assert [int(get()) for get, _ in calls] == before

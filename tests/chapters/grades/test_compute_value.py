@@ -72,6 +72,31 @@ def test_forecast_ranks_planted_speeds_and_is_deterministic(planted):
     assert first.customers["PRED_PURCHASES"].sum() == pytest.approx(61 * truth.sum(), rel=0.25)
 
 
+def test_buyer_auc_hand_cases():
+    bought = np.array([True, False, True, False])
+    # buyers score 3 and 1, non-buyers 2 and 0: of the 4 buyer/non-buyer pairs, 3 are ordered right
+    assert g.buyer_auc(np.array([3.0, 2.0, 1.0, 0.0]), bought) == pytest.approx(0.75)
+    # one grade for everybody: every pair tied, one half each
+    assert g.buyer_auc(np.ones(4), bought) == pytest.approx(0.5)
+    # buyers (2, 2) vs non-buyers (2, 0): pairs (2>0) x2 = 1 each, (2=2) x2 = 1/2 each -> 3 / 4
+    assert g.buyer_auc(np.array([2.0, 2.0, 2.0, 0.0]), bought) == pytest.approx(0.75)
+    assert np.isnan(g.buyer_auc(np.arange(3.0), np.array([True, True, True])))
+
+
+def test_value_check_table_splits_the_spearman_into_who_buys_and_how_much():
+    future = np.array([0.0, 0.0, 50.0, 10.0, 0.0, 30.0])
+    scores = {"forecast": np.array([1.0, 2.0, 6.0, 3.0, 0.0, 5.0]),  # later buyers ranked on top, in spend order
+              "grades": np.array([0.0, 0.0, 1.0, 1.0, 0.0, 1.0]),  # buyers on top, but all tied among them
+              "past_spend": np.array([6.0, 5.0, 1.0, 3.0, 4.0, 2.0])}  # everything backwards
+    table = g._value_check_table(scores, future, 6).set_index("method")
+    assert table.loc["forecast", "buyer_auc"] == 1.0 and table.loc["grades", "buyer_auc"] == 1.0
+    assert table.loc["forecast", "spearman_buyers"] == 1.0
+    assert np.isnan(table.loc["grades", "spearman_buyers"])  # constant among buyers
+    assert table.loc["past_spend", "buyer_auc"] == 0.0 and table.loc["past_spend", "spearman_buyers"] == -1.0
+    assert table.loc["forecast", "spearman"] == pytest.approx(g.spearman(scores["forecast"], future), abs=1e-4)
+    assert (table["n_customers"] == 6).all()
+
+
 def test_value_check_uses_the_holdout_customers_and_grades(planted):
     frame, _ = planted
     holdout = g.holdout_check(frame, cutoff="2018-07-31", horizon_end=AS_OF, start_date="2018-04-01")

@@ -52,6 +52,10 @@ def test_value_words_are_korean_and_computed():
     rho = check.table.set_index("method")["spearman"]
     sentence = words.describe_value_check(check)
     assert f"순위상관은 {rho['forecast']:.2f}" in sentence and f"가치 등급({rho['grades']:.2f})" in sentence
+    auc = check.table.set_index("method")["buyer_auc"]
+    assert f"재구매 판별력(AUC)은 예측 {auc['forecast']:.2f}, 등급 {auc['grades']:.2f}" in sentence
+    assert table.columns.tolist() == ["METHOD", "SPEARMAN", "BUYER_AUC", "SPEARMAN_BUYERS", "TOP_DECILE_CAPTURE",
+                                      "CUSTOMERS"]
     model_table = words.value_model_table(check.forecast)
     assert model_table.columns.tolist() == ["PARAMETER", "ESTIMATE", "MEANING"]
     assert not model_table.isin(["True", "False", "nan", "first_purchase", "window_start"]).any().any()
