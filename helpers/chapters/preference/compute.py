@@ -327,23 +327,22 @@ class PreferenceResult:
         return [str(c) for c in self.wide.columns]
 
     @cached_property
-    def _order(self) -> np.ndarray:
-        """C × K column positions by rank; a stable sort keeps popularity order among ties (computed on demand:
-        the full sort is the slowest step at full scale and only ``long`` needs it)."""
-        k = self.wide.shape[1]
-        order = np.argsort(-self.wide.to_numpy(), axis=1, kind="stable")
-        return order.astype(np.int16 if k < np.iinfo(np.int16).max else np.int32)
-
-    @cached_property
     def long(self) -> pd.DataFrame:
-        order = self._order
-        n_customers, k = order.shape
-        values = np.take_along_axis(self.wide.to_numpy(), order.astype(np.intp), axis=1)
+        """Built block by block of customers (a stable sort of each row keeps popularity order among ties), so
+        that only the output arrays are full size (C·K rows; the full sort is the slowest step at full scale)."""
+        wide = self.wide.to_numpy()
+        n_customers, k = wide.shape
+        codes = np.empty(n_customers * k, dtype=np.int8 if k <= np.iinfo(np.int8).max else np.int32)
+        values = np.empty(n_customers * k)
+        for lo in range(0, n_customers, _BLOCK_ROWS):
+            hi = min(lo + _BLOCK_ROWS, n_customers)
+            order = np.argsort(-wide[lo:hi], axis=1, kind="stable")
+            codes[lo * k:hi * k] = order.ravel()
+            values[lo * k:hi * k] = np.take_along_axis(wide[lo:hi], order, axis=1).ravel()
         return pd.DataFrame({
             self.customer_col: np.repeat(self.wide.index.to_numpy(), k),
-            self.category_col: pd.Categorical.from_codes(order.ravel().astype(np.int64),
-                                                         categories=self.categories),
-            "pref_index": values.ravel(),
+            self.category_col: pd.Categorical.from_codes(codes, categories=self.categories),
+            "pref_index": values,
             "rank": np.tile(np.arange(1, k + 1, dtype=np.int16), n_customers),
         })
 
@@ -600,7 +599,7 @@ def preference_index(
                      if prior_weight_col is not None else None)
     pseudo_counts = _revenue_split(purchase_counts, flat, prior_weights)
     index = _log_posterior(pseudo_counts, purchase_counts.sum(axis=1), prior_pseudo_count,
-                           _log_term(age_table, demo.cust_age), _log_term(gender_table, demo.cust_gender))
+                           (np.log(age_table), demo.cust_age), (np.log(gender_table), demo.cust_gender))
     del pseudo_counts
     _scale_rows_inplace(index, floor, top)
     params = {
@@ -788,20 +787,27 @@ def _revenue_split(purchase_counts: np.ndarray, flat: np.ndarray, prior_weights:
         return np.where(split_total > 0, n_c[:, None] * split / split_total, purchase_counts)
 
 
-def _log_term(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """C × K rows of ``ln table`` per customer code; an extra zero row stands for "unknown" (term dropped)."""
-    return np.vstack([np.log(table), np.zeros((1, table.shape[1]))])[codes]
+#: Rows per block of the C × K log-posterior (bounds the temporaries at full scale to a few MB).
+_BLOCK_ROWS = 65_536
 
 
-def _log_posterior(pseudo_counts: np.ndarray, n_c: np.ndarray, prior_pseudo_count: float, age_term: np.ndarray,
-                   gender_term: np.ndarray) -> np.ndarray:
-    """``ln prior + ln P(age|k) + ln P(gender|k)`` in place on one C × K matrix."""
-    k = pseudo_counts.shape[1]
-    log_post = np.log(pseudo_counts + prior_pseudo_count)
-    log_post -= np.log(n_c + prior_pseudo_count * k)[:, None]
-    log_post += age_term
-    log_post += gender_term
-    return log_post
+def _log_posterior(pseudo_counts: np.ndarray, n_c: np.ndarray, prior_pseudo_count: float,
+                   age_term: tuple[np.ndarray, np.ndarray], gender_term: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``ln prior + ln P(age|k) + ln P(gender|k)`` into one new C × K matrix, block by block of rows.
+
+    ``age_term`` / ``gender_term``: (``ln`` table, customer codes); code -1 (unknown) adds nothing.
+    """
+    n_customers, k = pseudo_counts.shape
+    out = np.empty((n_customers, k))
+    terms = [np.vstack([table, np.zeros((1, k))]) for table, _ in (age_term, gender_term)]
+    for lo in range(0, n_customers, _BLOCK_ROWS):
+        hi = min(lo + _BLOCK_ROWS, n_customers)
+        block = out[lo:hi]
+        np.log(pseudo_counts[lo:hi] + prior_pseudo_count, out=block)
+        block -= np.log(n_c[lo:hi] + prior_pseudo_count * k)[:, None]
+        block += terms[0][age_term[1][lo:hi]]
+        block += terms[1][gender_term[1][lo:hi]]
+    return out
 
 
 def _index_top3(index: np.ndarray, top_pos: np.ndarray, main: list[str], customer_ids: np.ndarray,
