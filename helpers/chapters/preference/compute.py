@@ -40,11 +40,16 @@ Decisions the report leaves open (each is a keyword argument with its default in
 * **Demographics source**: the first non-missing value on the customer's purchase lines, unless ``customers``
   is a DataFrame with the age and gender columns (e.g. the Custom table), which then wins.
 
-The customer × category computation is vectorised: ``np.bincount`` into a dense ``C × K`` float64 matrix,
-look-ups of ``A × K`` / ``G × K`` log-likelihood tables, row-wise min/max and repeated ``argmax`` for the top 3
-(the full row sort behind ``long`` runs only when ``long`` is first used). Measured on 2 CPUs with a generated
-700k customers × 37 categories × 5M lines case: 2.6–5 s per call (≈8 s in a cold process), peak memory ≈2.3 GB;
-``long`` (25.9M rows) adds ≈4 s, ``evaluate_preference`` with its 3 variants ≈10 s.
+**Input**: purchase lines, or (what the chapter passes) the engine's customer × category × day aggregate
+(:func:`helpers.data.queries.preference.customer_category_days`: ``n_lines``, ``n_occasions``, ``revenue`` per
+row) with ``weight_col="n_lines"`` and the demographics from ``demographics=`` (one row per customer) instead
+of columns on every row. Both give identical results (counts are sums of rows either way); the aggregate has at
+most one row per line and usually far fewer, and no purchase line reaches pandas.
+
+The customer × category computation is vectorised: ``np.bincount`` into a dense ``C × K`` float64 matrix (the
+index is defined for every customer and category, so its output is dense), look-ups of ``A × K`` / ``G × K``
+log-likelihood tables block by block of customers, row-wise min/max and repeated ``argmax`` for the top 3 (the
+row sort behind ``long`` runs block by block, only when ``long`` is first used).
 
 Beyond the report, :func:`compare_methods` puts the index, the Dirichlet–multinomial model of
 :mod:`helpers.chapters.preference.models` and the two baselines side by side on one holdout, and
@@ -55,7 +60,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -303,7 +307,7 @@ class PreferenceResult:
     counts : PreferenceCounts
     params : dict
         The options used.
-    long : pandas.DataFrame (computed on first access)
+    long : pandas.DataFrame (computed on each access, not kept: save it once)
         ``customer_col, category_col`` (categorical, popularity order), ``pref_index, rank`` (1 = most
         preferred); rows ordered by customer then rank. (``pref_index`` rather than ``index`` so that it
         does not clash with ``DataFrame.index``.)
@@ -326,10 +330,10 @@ class PreferenceResult:
     def categories(self) -> list[str]:
         return [str(c) for c in self.wide.columns]
 
-    @cached_property
+    @property
     def long(self) -> pd.DataFrame:
-        """Built block by block of customers (a stable sort of each row keeps popularity order among ties), so
-        that only the output arrays are full size (C·K rows; the full sort is the slowest step at full scale)."""
+        """Built on each access, block by block of customers (a stable sort of each row keeps popularity order
+        among ties), so that only the output arrays are full size; not kept (C·K rows: 37 M at full scale)."""
         wide = self.wide.to_numpy()
         n_customers, k = wide.shape
         codes = np.empty(n_customers * k, dtype=np.int8 if k <= np.iinfo(np.int8).max else np.int32)
@@ -1429,7 +1433,8 @@ def method_scores(purchases: pd.DataFrame, method: str, *, customers: pd.DataFra
                   group_cols: Sequence[str] = DEFAULT_GROUP_COLS, customer_col: str = "CLNT_ID",
                   category_col: str = "CLAC1_NM", date_col: str = "SESS_DT",
                   occasion_col: str | None = "SESS_ID", weight_col: str | None = None,
-                  occasion_weight_col: str | None = None, index: PreferenceResult | None = None) -> pd.DataFrame:
+                  occasion_weight_col: str | None = None, index: PreferenceResult | None = None,
+                  comparison: MethodComparison | None = None) -> pd.DataFrame:
     """Scores of one compared method fitted on all of ``purchases`` (rows = customers, columns = categories).
 
     ``report``: the preference index (0–100); ``dirichlet_multinomial``: the model's posterior mean shares;
@@ -1437,7 +1442,9 @@ def method_scores(purchases: pd.DataFrame, method: str, *, customers: pd.DataFra
     shares (0 everywhere without history; ranks then follow the popularity order of the columns).
     ``index``: the :func:`preference_index` of the same ``purchases`` and ``customers`` when already computed
     (it is not built twice). ``weight_col`` / ``occasion_weight_col``: see :func:`compare_methods`; with an
-    aggregate without demographic columns, ``customers`` (a DataFrame) supplies them.
+    aggregate without demographic columns, ``customers`` (a DataFrame) supplies them. ``comparison``: refit the
+    model with the counting unit and half-life its validation chose (inside the fit period, before the holdout)
+    instead of choosing again on the last ``validation_days`` of ``purchases`` (10 fits fewer).
     """
     if method not in COMPARED_METHODS:
         raise ValueError(f"method must be one of {list(COMPARED_METHODS)}, got {method!r}")
@@ -1452,7 +1459,8 @@ def method_scores(purchases: pd.DataFrame, method: str, *, customers: pd.DataFra
         return fit_dirichlet_preference(purchases, customers=customers, categories=index.categories,
                                         group_cols=group_cols, date_col=date_col, customer_col=customer_col,
                                         category_col=category_col, occasion_col=occasion_col, weight_col=weight_col,
-                                        occasion_weight_col=occasion_weight_col, demographics=frame).scores
+                                        occasion_weight_col=occasion_weight_col, demographics=frame,
+                                        **_chosen_hyper_parameters(comparison)).scores
     counts = index._purchase_counts
     if method == "popularity":
         shares = index.popularity.to_numpy() / index.popularity.sum()
@@ -1460,6 +1468,14 @@ def method_scores(purchases: pd.DataFrame, method: str, *, customers: pd.DataFra
     else:
         values = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-300)
     return pd.DataFrame(values, index=index.wide.index, columns=index.wide.columns)
+
+
+def _chosen_hyper_parameters(comparison: MethodComparison | None) -> dict[str, Any]:
+    """``units`` / ``half_lives`` of :func:`fit_dirichlet_preference` fixed to what ``comparison`` chose."""
+    if comparison is None:
+        return {}
+    params = comparison.model.params
+    return {"units": [params["unit"]], "half_lives": [params["half_life_days"]]}
 
 
 def last_month_start(end_date: Any) -> pd.Timestamp:

@@ -404,8 +404,10 @@ def _fit_level(lines: _Lines, use: np.ndarray, group: np.ndarray, n_groups: int,
                   log_marginal=log_marginal)
 
 
-def _scores(level: _Level, group: np.ndarray) -> np.ndarray:
-    return posterior_mean(level.counts, prior_means(group, level.thetas, level.overall), level.alpha)
+def _scores(level: _Level, group: np.ndarray, n_rows: int) -> np.ndarray:
+    """Posterior means of the first ``n_rows`` customers only (the listed ones), a new array."""
+    return posterior_mean(level.counts[:n_rows], prior_means(group[:n_rows], level.thetas, level.overall),
+                          level.alpha)
 
 
 VALIDATION_COLUMNS = ["unit", "half_life_days", "alpha", "beta", "n_customers", "top1_hit_rate", "top3_hit_rate",
@@ -520,6 +522,7 @@ def fit_dirichlet_preference(
     occasion_weight_col: str | None = None,
     demographics: pd.DataFrame | None = None,
     compare_units: bool = True,
+    units: Sequence[str] | None = None,
 ) -> DirichletPreference:
     """Fit the three-level Dirichlet–multinomial preference model (module docstring) and score customers.
 
@@ -556,6 +559,10 @@ def fit_dirichlet_preference(
         ``customers`` does not list (needed when the rows carry no ``group_cols``).
     compare_units : bool, default True
         Compare counting lines with counting occasions on the validation split (else lines only).
+    units : list of str, optional
+        The counting units to compare (``"line"``, ``"occasion"``); overrides ``compare_units``. With one unit
+        and one half-life there is nothing to choose: no validation fit (e.g. a refit with the values an earlier
+        validation chose).
 
     Returns
     -------
@@ -578,13 +585,16 @@ def fit_dirichlet_preference(
     reference = _reference_day(lines, as_of)
     group, group_table = _demographic_groups(lines, purchases, customers, group_cols, customer_col, demographics)
     n_groups = len(group_table)
-    units = ("line", "occasion") if compare_units else ("line",)
-    validation = _validate_half_lives(lines, group, n_groups, reference, half_lives, units, validation_days)
-    best = validation[validation["chosen"]].iloc[0] if len(validation) else pd.Series({"unit": "line"})
-    half_life = None if pd.isna(best.get("half_life_days", np.nan)) else float(best["half_life_days"])
-    level = _fit_level(lines, np.ones(len(lines.day), dtype=bool), group, n_groups, reference, half_life,
-                       best["unit"])
-    params = {"unit": best["unit"], "half_life_days": half_life, "alpha": level.alpha, "beta": level.beta,
+    units = tuple(units) if units is not None else ("line", "occasion") if compare_units else ("line",)
+    if len(units) * len(half_lives) == 1:  # nothing to choose: no validation fits
+        validation, unit, half_life = pd.DataFrame(columns=VALIDATION_COLUMNS), units[0], half_lives[0]
+    else:
+        validation = _validate_half_lives(lines, group, n_groups, reference, half_lives, units, validation_days)
+        best = validation[validation["chosen"]].iloc[0] if len(validation) else pd.Series({"unit": "line"})
+        unit = best["unit"]
+        half_life = None if pd.isna(best.get("half_life_days", np.nan)) else float(best["half_life_days"])
+    level = _fit_level(lines, np.ones(len(lines.day), dtype=bool), group, n_groups, reference, half_life, unit)
+    params = {"unit": unit, "half_life_days": half_life, "alpha": level.alpha, "beta": level.beta,
               "log_marginal": level.log_marginal, "as_of": pd.Timestamp(int(reference), unit="D"),
               "validation_days": int(validation_days), "group_cols": list(group_cols)}
     result = _assemble(lines, level, group, group_table, validation, params, customers, customer_col)
@@ -606,7 +616,7 @@ def _assemble(lines: _Lines, level: _Level, group: np.ndarray, group_table: pd.D
               customer_col: str) -> DirichletPreference:
     """Scores of the requested customers (listed ones, or everyone with a line) and the counts."""
     n_rows = len(lines.ids) if customers is None else len(_listed_ids(customers, customer_col))
-    scores = _scores(level, group)[:n_rows]
+    scores = _scores(level, group, n_rows)
     ids = lines.ids[:n_rows]
     n_lines = level.counts[:n_rows].sum(axis=1)
     has_history, has_demo = n_lines > 0, group[:n_rows] >= 0
