@@ -250,7 +250,7 @@ class _Lines:
     ids: np.ndarray          # customer universe: listed customers, then line customers not listed
     categories: list[str]
     n_outside: int           # lines of other categories (ignored)
-    first: np.ndarray        # line is the first of its (customer, occasion, category): the "occasion" unit
+    occasions: np.ndarray    # base weight of the row in the "occasion" unit (first line of an occasion: 1)
 
 
 def _popularity_order(names: np.ndarray, weights: np.ndarray) -> list[str]:
@@ -268,18 +268,19 @@ def _listed_ids(customers: Any, customer_col: str) -> np.ndarray | None:
 
 
 def _lines(purchases: pd.DataFrame, customers: Any, categories: Sequence[str] | None, *, date_col: str,
-           customer_col: str, category_col: str, weight_col: str | None, occasion_col: str | None) -> _Lines:
+           customer_col: str, category_col: str, weight_col: str | None, occasion_col: str | None,
+           occasion_weight_col: str | None = None) -> _Lines:
     """Validate the lines and code customers, categories, dates and purchase occasions."""
-    require_columns(purchases, [c for c in (date_col, customer_col, category_col, weight_col, occasion_col) if c],
+    occasion_col = None if occasion_weight_col else occasion_col
+    require_columns(purchases, [c for c in (date_col, customer_col, category_col, weight_col, occasion_col,
+                                            occasion_weight_col) if c],
                     "purchases", hint="pass date_col=, customer_col=, category_col= (weight_col=, occasion_col=) "
                                       "naming your columns")
     if not pd.api.types.is_datetime64_any_dtype(purchases[date_col]):
         raise DataError(f"purchases['{date_col}'] (date_col) must be datetime64, got {purchases[date_col].dtype}")
     if purchases[customer_col].isna().any() or purchases[date_col].isna().any():
         raise DataError(f"purchases has missing '{customer_col}' or '{date_col}' values; drop those rows first")
-    weight = (purchases[weight_col].to_numpy(dtype=np.float64) if weight_col else np.ones(len(purchases)))
-    if not np.isfinite(weight).all() or (weight < 0).any():
-        raise DataError(f"purchases['{weight_col}'] (weight_col) must be finite and non-negative")
+    weight = _base_weight(purchases, weight_col, "weight_col")
     cat_codes, cat_names = pd.factorize(purchases[category_col].astype("str"), use_na_sentinel=True)
     cat_names = np.asarray(cat_names, dtype=object)
     if categories is None:
@@ -298,18 +299,31 @@ def _lines(purchases: pd.DataFrame, customers: Any, categories: Sequence[str] | 
     ids = np.sort(extra) if listed is None else np.concatenate([listed, np.sort(extra)])
     day = purchases[date_col].to_numpy()[keep].astype("datetime64[D]").astype(np.float64)
     customer = pd.Index(ids).get_indexer(line_ids)
-    occasion = purchases[occasion_col].to_numpy()[keep] if occasion_col else day
-    first = ~pd.DataFrame({"c": customer, "o": occasion, "k": line_k[keep]}).duplicated().to_numpy()
+    if occasion_weight_col:
+        occasions = _base_weight(purchases, occasion_weight_col, "occasion_weight_col")[keep]
+    else:
+        occasion = purchases[occasion_col].to_numpy()[keep] if occasion_col else day
+        first = ~pd.DataFrame({"c": customer, "o": occasion, "k": line_k[keep]}).duplicated().to_numpy()
+        occasions = np.where(first, weight[keep], 0.0)
     return _Lines(customer=customer, category=line_k[keep], day=day, weight=weight[keep], ids=ids,
-                  categories=categories, n_outside=int((~keep).sum()), first=first)
+                  categories=categories, n_outside=int((~keep).sum()), occasions=occasions)
+
+
+def _base_weight(purchases: pd.DataFrame, column: str | None, parameter: str) -> np.ndarray:
+    """The column as float weights (1 per row without a column); finite and non-negative."""
+    weight = purchases[column].to_numpy(dtype=np.float64) if column else np.ones(len(purchases))
+    if not np.isfinite(weight).all() or (weight < 0).any():
+        raise DataError(f"purchases['{column}'] ({parameter}) must be finite and non-negative")
+    return weight
 
 
 def _demographic_groups(lines: _Lines, purchases: pd.DataFrame, customers: Any, group_cols: Sequence[str],
-                        customer_col: str) -> tuple[np.ndarray, pd.DataFrame]:
+                        customer_col: str, demographics: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
     """Group code per customer of ``lines.ids`` (-1 = some value unknown) and the group table.
 
     Source: ``customers`` when it is a DataFrame holding every ``group_cols`` column (e.g. the Custom table) for
-    the customers it lists; the first known value on the purchase lines for everyone else.
+    the customers it lists; for everyone else ``demographics`` (one row per customer) when given, else the first
+    known value on the purchase lines.
     """
     group_cols = list(group_cols)
     if not group_cols:
@@ -318,9 +332,7 @@ def _demographic_groups(lines: _Lines, purchases: pd.DataFrame, customers: Any, 
     if frame and len(customers) == len(lines.ids):
         values = customers.set_index(customer_col)[group_cols].reindex(lines.ids)
     else:
-        require_columns(purchases, group_cols, "purchases",
-                        hint="pass group_cols=[...] naming the demographic columns, or [] for none")
-        values = purchases[[customer_col, *group_cols]].groupby(customer_col, sort=False).first().reindex(lines.ids)
+        values = _other_demographics(lines, purchases, group_cols, customer_col, demographics)
         if frame:  # the frame wins for the customers it lists
             listed = customers.set_index(customer_col)[group_cols]
             is_listed = pd.Series(pd.Index(lines.ids).isin(listed.index), index=values.index)
@@ -332,6 +344,20 @@ def _demographic_groups(lines: _Lines, purchases: pd.DataFrame, customers: Any, 
     table = (values[known].assign(n_customers=1).groupby(group_cols, sort=True)["n_customers"].sum()
              .reset_index())
     return codes, table
+
+
+def _other_demographics(lines: _Lines, purchases: pd.DataFrame, group_cols: list[str], customer_col: str,
+                        demographics: pd.DataFrame | None) -> pd.DataFrame:
+    """``group_cols`` of every customer of ``lines.ids`` from ``demographics``, else from the rows."""
+    if demographics is not None:
+        require_columns(demographics, [customer_col, *group_cols], "demographics",
+                        hint="pass group_cols=[...] naming its demographic columns")
+        if demographics[customer_col].duplicated().any():
+            raise DataError(f"demographics lists '{customer_col}' values more than once; keep one row per customer")
+        return demographics.set_index(customer_col)[group_cols].reindex(lines.ids)
+    require_columns(purchases, group_cols, "purchases",
+                    hint="pass group_cols=[...] naming the demographic columns, [] for none, or demographics=")
+    return purchases[[customer_col, *group_cols]].groupby(customer_col, sort=False).first().reindex(lines.ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,10 +375,11 @@ class _Level:
     log_marginal: float
 
 
-def _recency_weights(lines: _Lines, use: np.ndarray, as_of: float, half_life: float | None) -> np.ndarray:
+def _recency_weights(lines: _Lines, use: np.ndarray, as_of: float, half_life: float | None,
+                     unit: str = "line") -> np.ndarray:
     """Base weight × ``0.5 ** (age / half_life)``, rescaled so the weights keep the base total: recency moves
     evidence toward recent lines without changing how much evidence there is overall."""
-    base = lines.weight[use]
+    base = (lines.occasions if unit == "occasion" else lines.weight)[use]
     if half_life is None or base.size == 0:
         return base
     weights = base * np.exp2(-(as_of - lines.day[use]) / half_life)
@@ -365,8 +392,8 @@ def _fit_level(lines: _Lines, use: np.ndarray, group: np.ndarray, n_groups: int,
     """Counts of ``unit`` ("line" or "occasion") from the lines ``use`` (dated before ``as_of``), then ``π0``,
     ``α``, ``β`` and ``θ``."""
     n_customers, k = len(lines.ids), len(lines.categories)
-    use = use & lines.first if unit == "occasion" else use
-    weights = _recency_weights(lines, use, as_of, half_life)
+    use = use & (lines.occasions > 0) if unit == "occasion" else use
+    weights = _recency_weights(lines, use, as_of, half_life, unit)
     flat = lines.customer[use] * k + lines.category[use]
     counts = np.bincount(flat, weights=weights, minlength=n_customers * k).reshape(n_customers, k)
     per_category = counts.sum(axis=0)
@@ -377,8 +404,10 @@ def _fit_level(lines: _Lines, use: np.ndarray, group: np.ndarray, n_groups: int,
                   log_marginal=log_marginal)
 
 
-def _scores(level: _Level, group: np.ndarray) -> np.ndarray:
-    return posterior_mean(level.counts, prior_means(group, level.thetas, level.overall), level.alpha)
+def _scores(level: _Level, group: np.ndarray, n_rows: int) -> np.ndarray:
+    """Posterior means of the first ``n_rows`` customers only (the listed ones), a new array."""
+    return posterior_mean(level.counts[:n_rows], prior_means(group[:n_rows], level.thetas, level.overall),
+                          level.alpha)
 
 
 VALIDATION_COLUMNS = ["unit", "half_life_days", "alpha", "beta", "n_customers", "top1_hit_rate", "top3_hit_rate",
@@ -490,7 +519,10 @@ def fit_dirichlet_preference(
     category_col: str = "CLAC1_NM",
     weight_col: str | None = None,
     occasion_col: str | None = "SESS_ID",
+    occasion_weight_col: str | None = None,
+    demographics: pd.DataFrame | None = None,
     compare_units: bool = True,
+    units: Sequence[str] | None = None,
 ) -> DirichletPreference:
     """Fit the three-level Dirichlet–multinomial preference model (module docstring) and score customers.
 
@@ -519,8 +551,18 @@ def fit_dirichlet_preference(
         Purchase occasion of a line (a session id; ids only need to be unique per customer). The "occasion"
         counting unit counts a category once per customer and occasion (several items of one basket are one
         choice, not several); ``None`` = the date is the occasion.
+    occasion_weight_col : str, optional
+        For pre-aggregated rows (e.g. customer × category × day): the row's number of occasions (``n_occasions``;
+        then ``weight_col`` holds its lines, e.g. ``n_lines``). Replaces ``occasion_col``.
+    demographics : pandas.DataFrame, optional
+        ``customer_col`` and the ``group_cols``, one row per customer: the demographics of customers that
+        ``customers`` does not list (needed when the rows carry no ``group_cols``).
     compare_units : bool, default True
         Compare counting lines with counting occasions on the validation split (else lines only).
+    units : list of str, optional
+        The counting units to compare (``"line"``, ``"occasion"``); overrides ``compare_units``. With one unit
+        and one half-life there is nothing to choose: no validation fit (e.g. a refit with the values an earlier
+        validation chose).
 
     Returns
     -------
@@ -538,17 +580,21 @@ def fit_dirichlet_preference(
     if not half_lives or any(h is not None and not h > 0 for h in half_lives):
         raise DataError(f"half_lives must be a non-empty list of days > 0 (or None), got {half_lives!r}")
     lines = _lines(purchases, customers, categories, date_col=date_col, customer_col=customer_col,
-                   category_col=category_col, weight_col=weight_col, occasion_col=occasion_col)
+                   category_col=category_col, weight_col=weight_col, occasion_col=occasion_col,
+                   occasion_weight_col=occasion_weight_col)
     reference = _reference_day(lines, as_of)
-    group, group_table = _demographic_groups(lines, purchases, customers, group_cols, customer_col)
+    group, group_table = _demographic_groups(lines, purchases, customers, group_cols, customer_col, demographics)
     n_groups = len(group_table)
-    units = ("line", "occasion") if compare_units else ("line",)
-    validation = _validate_half_lives(lines, group, n_groups, reference, half_lives, units, validation_days)
-    best = validation[validation["chosen"]].iloc[0] if len(validation) else pd.Series({"unit": "line"})
-    half_life = None if pd.isna(best.get("half_life_days", np.nan)) else float(best["half_life_days"])
-    level = _fit_level(lines, np.ones(len(lines.day), dtype=bool), group, n_groups, reference, half_life,
-                       best["unit"])
-    params = {"unit": best["unit"], "half_life_days": half_life, "alpha": level.alpha, "beta": level.beta,
+    units = tuple(units) if units is not None else ("line", "occasion") if compare_units else ("line",)
+    if len(units) * len(half_lives) == 1:  # nothing to choose: no validation fits
+        validation, unit, half_life = pd.DataFrame(columns=VALIDATION_COLUMNS), units[0], half_lives[0]
+    else:
+        validation = _validate_half_lives(lines, group, n_groups, reference, half_lives, units, validation_days)
+        best = validation[validation["chosen"]].iloc[0] if len(validation) else pd.Series({"unit": "line"})
+        unit = best["unit"]
+        half_life = None if pd.isna(best.get("half_life_days", np.nan)) else float(best["half_life_days"])
+    level = _fit_level(lines, np.ones(len(lines.day), dtype=bool), group, n_groups, reference, half_life, unit)
+    params = {"unit": unit, "half_life_days": half_life, "alpha": level.alpha, "beta": level.beta,
               "log_marginal": level.log_marginal, "as_of": pd.Timestamp(int(reference), unit="D"),
               "validation_days": int(validation_days), "group_cols": list(group_cols)}
     result = _assemble(lines, level, group, group_table, validation, params, customers, customer_col)
@@ -570,7 +616,7 @@ def _assemble(lines: _Lines, level: _Level, group: np.ndarray, group_table: pd.D
               customer_col: str) -> DirichletPreference:
     """Scores of the requested customers (listed ones, or everyone with a line) and the counts."""
     n_rows = len(lines.ids) if customers is None else len(_listed_ids(customers, customer_col))
-    scores = _scores(level, group)[:n_rows]
+    scores = _scores(level, group, n_rows)
     ids = lines.ids[:n_rows]
     n_lines = level.counts[:n_rows].sum(axis=1)
     has_history, has_demo = n_lines > 0, group[:n_rows] >= 0

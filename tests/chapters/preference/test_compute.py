@@ -557,3 +557,63 @@ def test_figures_and_sentences_in_korean():
     assert "30대 여성" in pwords.describe_segments(result) or "20대" in pwords.describe_segments(result)
     assert pwords.describe_missing(result).startswith(f"고객 {result.counts.n_customers:,}명")
     assert isinstance(ev, EvaluationResult)
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine's customer × category × day aggregate gives the same results as the purchase lines
+# ---------------------------------------------------------------------------------------------
+def _day_aggregate(lines: pd.DataFrame) -> pd.DataFrame:
+    """What ``helpers.data.queries.preference.customer_category_days`` returns, computed here in pandas
+    (one occasion per customer and day: the planted lines have no session id)."""
+    return (lines.groupby(["CLNT_ID", "CLAC1_NM", "SESS_DT"])
+            .agg(n_lines=("REVENUE", "size"), n_occasions=("SESS_DT", "nunique"), revenue=("REVENUE", "sum"))
+            .reset_index())
+
+
+def _demographics(truth: pd.DataFrame) -> pd.DataFrame:
+    demo = truth[["CLNT_ID", "CLNT_AGE", "CLNT_GENDER"]].copy()
+    demo["CLNT_AGE"] = demo["CLNT_AGE"].mask(~truth["has_demo"])
+    demo["CLNT_GENDER"] = demo["CLNT_GENDER"].mask(~truth["has_demo"])
+    return demo
+
+
+def test_day_aggregate_gives_the_line_level_index():
+    lines, truth = _evaluation_data()
+    demo = _demographics(truth)
+    days = _day_aggregate(lines)
+    assert len(days) < len(lines)  # the aggregate is smaller: several lines of a day are one row
+    by_lines = preference_index(lines, customers=demo)
+    by_days = preference_index(days, customers=demo, demographics=demo, weight_col="n_lines")
+    pd.testing.assert_frame_equal(by_lines.wide, by_days.wide)
+    pd.testing.assert_frame_equal(by_lines.age_likelihood, by_days.age_likelihood)
+    pd.testing.assert_frame_equal(by_lines.gender_likelihood, by_days.gender_likelihood)
+    pd.testing.assert_frame_equal(by_lines.top3, by_days.top3)
+
+
+def test_day_aggregate_without_demographics_is_refused():
+    days = _day_aggregate(_evaluation_data()[0])
+    with pytest.raises(ValueError, match="CLNT_AGE"):
+        preference_index(days, weight_col="n_lines")
+
+
+def test_day_aggregate_gives_the_line_level_comparison():
+    from helpers.chapters.preference.compute import DAY_AGGREGATE_COLUMNS, compare_methods, method_scores
+
+    lines, truth = _evaluation_data()
+    demo = _demographics(truth)
+    days = _day_aggregate(lines)
+    common = dict(holdout_start="2018-07-01", demographics=demo, variants=("report", "revenue_prior"))
+    by_lines = compare_methods(lines, occasion_col=None, **common)
+    by_days = compare_methods(days, **common, **DAY_AGGREGATE_COLUMNS)
+    pd.testing.assert_frame_equal(by_lines.table, by_days.table)
+    pd.testing.assert_frame_equal(by_lines.evaluation.hit_rates, by_days.evaluation.hit_rates)
+    for key in ("unit", "half_life_days"):
+        assert by_lines.model.params[key] == by_days.model.params[key]
+    assert by_days.model.params["alpha"] == pytest.approx(by_lines.model.params["alpha"], rel=1e-9)
+    # the chapter-6 scores: the index is reused, the model refitted on every row
+    index = preference_index(days, customers=demo, demographics=demo, weight_col="n_lines")
+    scores_lines = method_scores(lines, "dirichlet_multinomial", customers=demo, occasion_col=None)
+    scores_days = method_scores(days, "dirichlet_multinomial", customers=demo, index=index, weight_col="n_lines",
+                                occasion_weight_col="n_occasions")
+    pd.testing.assert_frame_equal(scores_lines, scores_days, rtol=1e-9)
+    assert method_scores(days, "report", customers=demo, index=index) is index.wide

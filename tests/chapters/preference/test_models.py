@@ -188,6 +188,19 @@ def test_deterministic_and_validated_inputs():
         pm.fit_dirichlet_preference(lines, group_cols=["INCOME"])
 
 
+def test_one_candidate_is_refitted_without_validation():
+    lines, demo, _ = _planted(seed=5, n_customers=1500, months=2)
+    grid = pm.fit_dirichlet_preference(lines, customers=demo)
+    unit, half_life = grid.params["unit"], grid.params["half_life_days"]
+    refit = pm.fit_dirichlet_preference(lines, customers=demo, units=[unit], half_lives=[half_life])
+    assert refit.validation.empty  # nothing to choose: no validation fit
+    assert (refit.params["unit"], refit.params["half_life_days"]) == (unit, half_life)
+    # the final fit does not depend on how the values were chosen
+    pd.testing.assert_frame_equal(refit.scores, grid.scores)
+    other = pm.fit_dirichlet_preference(lines, customers=demo, units=["line"], half_lives=[14.0])
+    assert other.params["half_life_days"] == 14.0 and not np.allclose(other.scores, grid.scores)
+
+
 # ---------------------------------------------------------------------------------------------
 # Products for chapter 6 and the analyst tables
 # ---------------------------------------------------------------------------------------------
