@@ -167,7 +167,6 @@ PRODUCTS: dict[str, tuple[str, str]] = {
     "dip_alert_scores": ("04", "과거 백테스트에서 급감 경보가 맞은 비율 (정밀도·재현율)"),
     "interval_coverage": ("04", "예측 구간이 실제값을 포함한 비율 (80%·95% 구간)"),
     "preference_index_wide": ("05", "고객 × 상품군 선호지수 (넓은 표)"),
-    "preference_index_long": ("05", "고객 × 상품군 선호지수 (긴 표)"),
     "preference_top3": ("05", "고객별 선호 상위 3개 상품군과 지수"),
     "preference_hit_rates": ("05", "선호 예측 방법별 다음 구매 적중률"),
     "preference_methods": ("05", "선호 예측 방법별 1순위·3순위 적중률과 선택 여부"),
@@ -195,7 +194,7 @@ def save_product(df: pd.DataFrame, name: str, output_dir: str | Path, *, csv_max
     """
     out = product_dir(output_dir)
     csv, pq = out / f"{name}.csv", out / f"{name}.parquet"
-    clean = df.copy()
+    clean = df.copy(deep=False)  # columns are replaced, never changed in place: the caller's frame stays
     clean.attrs = {}  # pandas writes attrs into the Parquet metadata: run timings there would change the bytes
     for col in clean.columns:
         if pd.api.types.is_float_dtype(clean[col]) and not isinstance(clean[col].dtype, pd.SparseDtype):
@@ -204,7 +203,8 @@ def save_product(df: pd.DataFrame, name: str, output_dir: str | Path, *, csv_max
         clean.to_csv(csv, index=False, encoding="utf-8-sig")
     else:
         csv.unlink(missing_ok=True)
-        say(f"*`{name}`은 {len(df):,}행이라 Parquet으로만 저장했습니다 (CSV 기준 {csv_max_rows:,}행 초과).*")
+        why = "CSV 없이" if csv_max_rows == 0 else f"CSV 기준 {csv_max_rows:,}행 초과라"
+        say(f"*`{name}`({len(df):,}행)은 {why} Parquet으로만 저장했습니다.*")
     for col in clean.columns:  # Parquet needs one type per column; periods/objects become text
         if isinstance(clean[col].dtype, pd.PeriodDtype) or clean[col].dtype == object:
             clean[col] = clean[col].astype("string")

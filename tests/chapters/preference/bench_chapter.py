@@ -47,8 +47,6 @@ def main(data_dir: str | None, start: str, end: str) -> None:
     out = tempfile.mkdtemp(prefix="bench_pref_")
     report.save_product(preference.index_wide(result), "preference_index_wide", out, csv_max_rows=0)
     mark("save preference_index_wide")
-    report.save_product(result.long, "preference_index_long", out, csv_max_rows=0)
-    mark("save preference_index_long")
     comparison = preference.compare_methods(
         days, holdout_start=preference.last_month_start(end), holdout_end=end, demographics=members,
         variants=preference.EVALUATION_VARIANTS, **preference.DAY_AGGREGATE_COLUMNS)
