@@ -100,6 +100,14 @@ def _residual_matrix(cv: pd.DataFrame, model: str) -> dict[str, tuple[np.ndarray
     return out
 
 
+def conformal_levels(n: int, level: float) -> tuple[float, float]:
+    """Quantile levels of the split-conformal interval from ``n`` residuals: ``floor((n+1)a)/n`` and
+    ``ceil((n+1)(1-a))/n`` with ``a = (1 - level/100) / 2`` (clipped to [0, 1]). The plain ``a, 1-a`` quantiles of
+    a small sample cover less than nominal (measured: 75 % for 80 % with 49 residuals; 79 % with this)."""
+    a = (1 - level / 100) / 2
+    return max(np.floor((n + 1) * a) / n, 0.0), min(np.ceil((n + 1) * (1 - a)) / n, 1.0)
+
+
 def _offsets(res: np.ndarray, horizons: np.ndarray, levels, pool) -> list[dict]:
     rows = []
     for j, k in enumerate(horizons):
@@ -107,8 +115,7 @@ def _offsets(res: np.ndarray, horizons: np.ndarray, levels, pool) -> list[dict]:
         r = res[:, sel].ravel()
         r = r[~np.isnan(r)]
         for lv in levels:
-            a = (1 - lv / 100) / 2
-            lo, hi = (np.quantile(r, [a, 1 - a]) if len(r) else (np.nan, np.nan))
+            lo, hi = (np.quantile(r, conformal_levels(len(r), lv)) if len(r) else (np.nan, np.nan))
             rows.append({"horizon": int(k), "level": int(lv), "lo": float(lo), "hi": float(hi), "n_resid": len(r)})
     return rows
 
@@ -118,8 +125,8 @@ def prediction_intervals(
 ) -> pd.DataFrame:
     """Empirical prediction intervals from backtest residuals (y − forecast), per series, model and horizon.
 
-    For horizon k the residuals of horizons k−pool … k+pool over all origins are pooled and their
-    (1−level)/2 and 1−(1−level)/2 quantiles become additive offsets.
+    For horizon k the residuals of horizons k−pool … k+pool over all origins are pooled and their split-conformal
+    quantiles (:func:`conformal_levels`, about (1−level)/2 and 1−(1−level)/2) become additive offsets.
     Returns long ``unique_id, model, horizon, level, lo, hi, n_resid``.
     """
     models = list(models) if models is not None else _model_columns(cv)
