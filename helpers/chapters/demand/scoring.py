@@ -306,8 +306,8 @@ def dip_alert_scores(
     target_col: str = "revenue",
 ) -> pd.DataFrame:
     """How often past dip alerts were right: every backtest (origin, day) with a known actual is an alert when
-    :func:`detect_dips` would flag it and a dip when the actual is below ``(1 − threshold) × usual``. Precision = right alerts /
-    alerts, recall = caught dips / dips, per series and overall (``unique_id = '전체'``).
+    :func:`detect_dips` would flag it and a dip when the actual is below ``(1 − threshold) × usual``.
+    Precision = right alerts / alerts, recall = caught dips / dips, per series and overall (``unique_id = '전체'``).
 
     Returns ``unique_id, alerts, dips, hits, precision, recall`` (NaN where there is nothing to divide).
     """

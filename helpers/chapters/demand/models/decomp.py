@@ -14,14 +14,23 @@ For series ``s`` and day ``t`` after an origin ``o`` (everything estimated from 
   and shrunk toward the all-series mean (empirical Bayes). A kind never seen before the origin borrows: a long
   holiday takes the single-holiday effect, the days around it none (0). Assumption: the calendar flags every
   day off and holidays act multiplicatively.
-* ``level``: exponentially weighted mean of the de-seasonalised, de-holidayed log values (half-life
-  ``half_life`` days), after clipping values more than 3 robust standard deviations from the recent median.
-  The forecast holds the level flat (no trend: slow trends are within noise over a month; a step such as a
-  month effect is followed as it appears).
+* ``level``: the de-seasonalised, de-holidayed log values split into a part common to all series (their
+  precision-weighted mean movement: a month effect or a site-wide event shows in every series at once, so it is
+  read with little noise) and each series' own part; each is an exponentially weighted mean (half-lives
+  ``half_lives`` / ``own_half_lives``) after clipping values more than ``clip_sd`` robust SDs from the recent
+  median. The forecast holds the level flat (no trend: slow trends are within noise over a month; a step such as a
+  month effect is followed as it appears, not anticipated).
 
-The half-life and the weekday window are chosen per origin on a time-ordered inner validation inside the fit
-window (``inner_origins`` origins ``7`` days apart, horizon ``inner_h``, errors scaled like MASE, pooled over
-series). Forecasts are ``exp(...) - shift``: the median under log-symmetric noise (what MASE rewards).
+The two half-lives are chosen per origin like exponential smoothing chooses its constant: the smallest in-sample
+multi-step (1..``inner_h`` days) error of the level over the last ``select_days`` days before the origin; the
+weekday window (``weekday_weeks``) on forecasts from ``inner_origins`` earlier origins inside the fit window.
+Errors are scaled per series (~ MASE) and pooled over series. Forecasts are ``exp(...) - shift``: the median under
+log-symmetric noise (what MASE rewards). Assumptions: one row per day, effects multiplicative, the series share
+the calendar's meaning of a holiday (their effects may differ and are estimated per series with shrinkage).
+
+Measured on the calibrated synthetic sample (8 weekly origins, 30-day horizon, 10 categories): median MASE ratio
+to seasonal naive 0.717 (1–7 days) / 0.751 (1–30 days), against 0.755 / 0.793 for the mean of ETSX and LightGBM;
+full scale 0.723 / 0.783 (ETSX 0.729 / 0.815). ~0.2 s per origin for 10 series.
 """
 from __future__ import annotations
 
