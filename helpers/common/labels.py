@@ -112,7 +112,8 @@ GRADES_VALUE_METHOD_LABELS: dict[str, str] = {
 #: Korean headers of this chapter's own table columns (merged into COLUMN_LABELS).
 #: Model ids of chapter 4 (forecast frame columns, ``model`` values) -> Korean name.
 DEMAND_MODEL_LABELS: dict[str, str] = {
-    "SeasonalNaive": "계절 나이브(지난주 같은 요일)", "ETSX": "지수평활+달력", "SARIMAX": "SARIMAX+날씨",
+    "SeasonalNaive": "계절 나이브(지난주 같은 요일)", "Decomp": "수준×요일×달력 분해(전체 상품군)",
+    "ETSX": "지수평활+달력", "SARIMAX": "SARIMAX+날씨",
     "GBM": "LightGBM 전체 상품군 모델", "Ensemble": "지수평활·LightGBM 평균", "LSTM": "LSTM(예측 시점 날씨)",
     "LSTM_oracle": "LSTM(실제 날씨, 참고용)", "LSTM_1step": "LSTM 1일(실제 날씨)",
     "LSTM_1step_known": "LSTM 1일(예측 시점 날씨)", "SeasonalNaive_1step": "계절 나이브 1일", "Chosen": "선택 모델",

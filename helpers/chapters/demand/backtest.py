@@ -17,6 +17,7 @@ import pandas as pd
 from helpers.chapters.demand.compute import ForecastConfig, _full_inputs, _recursive_lstm, _seed_keys
 from helpers.chapters.demand.models.base import SEASON_LENGTH, SeriesArrays, progress, seasonal_naive
 from helpers.chapters.demand.models.calendar import calendar_matrix
+from helpers.chapters.demand.models.decomp import day_kinds, decomp_forecast
 from helpers.chapters.demand.models.gbm import fit_global, predict_global
 from helpers.chapters.demand.models.lstm import LSTMBank
 from helpers.chapters.demand.models.statistical import sarimax_forecast, single_thread_blas, weekday_dummies
@@ -171,6 +172,40 @@ def gbm_forecasts(series, jobs, horizon, *, config: ForecastConfig, verbose: boo
     return out, notes
 
 
+def _panel(series: Mapping[str, SeriesArrays], uids: list[str], near: int):
+    """All series on one daily date grid: ``(grid, Y (S, T) observed target or NaN, kinds (S, T), dow (T,))``."""
+    lo = min(series[u].dates[0] for u in uids)
+    hi = max(series[u].dates[-1] for u in uids)
+    grid = pd.date_range(lo, hi, freq="D")
+    Y, kinds = np.full((len(uids), len(grid)), np.nan), np.zeros((len(uids), len(grid)), dtype=int)
+    for i, u in enumerate(uids):
+        s = series[u]
+        pos = grid.get_indexer(s.dates)
+        Y[i, pos[: s.n_obs]] = s.y[: s.n_obs]
+        kinds[i, pos] = day_kinds(holiday_of(s), near=near)
+    return grid, Y, kinds, np.asarray(grid.day_of_week)
+
+
+def decomp_forecasts(series, jobs, horizon, *, config: ForecastConfig, verbose: bool) -> tuple[dict, list[str]]:
+    """The pooled decomposition (level × weekday × calendar) per origin date, fitted on every series' days up
+    to that date; its half-lives and weekday window are chosen on an inner validation before the origin."""
+    uids = list(series)
+    grid, Y, kinds, dow = _panel(series, uids, config.decomp.near)
+    out, notes = {}, []
+    dates = sorted({series[u].dates[c] for u, c in jobs})
+    for i, day in enumerate(dates, 1):
+        end = int(grid.get_loc(day))
+        if end + horizon >= len(grid):
+            raise ValueError(f"decomposition: the calendar ends before {horizon} days after {day.date()}")
+        fc, note = decomp_forecast(Y[:, : end + 1], kinds, dow, end, horizon, config.decomp)
+        progress(f"origin {i}/{len(dates)}: {day.date()} (decomposition: {note})", verbose=verbose)
+        notes.append(f"Decomp @ {day.date()}: {note}")
+        for u, c in jobs:
+            if series[u].dates[c] == day:
+                out[(u, c)] = {"Decomp": fc[uids.index(u)]}
+    return out, notes
+
+
 def _tidy(series, jobs, horizon, columns: dict) -> pd.DataFrame:
     """One tidy frame from ``{(uid, origin): {model: forecast}}`` with the actual values where known."""
     frames = []
@@ -195,6 +230,7 @@ def model_forecasts(series, jobs, horizon, *, config: ForecastConfig, bank: LSTM
     out = {j: {} for j in jobs}
     notes: list[str] = []
     parts = [("SeasonalNaive", lambda: (naive_forecasts(series, jobs, horizon), [])),
+             ("Decomp", lambda: decomp_forecasts(series, jobs, horizon, config=config, verbose=verbose)),
              ("ETSX", lambda: etsx_forecasts(series, jobs, horizon, config=config, verbose=verbose)),
              ("SARIMAX", lambda: sarimax_forecasts(series, jobs, horizon, config=config, verbose=verbose)),
              ("GBM", lambda: gbm_forecasts(series, jobs, horizon, config=config, verbose=verbose)),

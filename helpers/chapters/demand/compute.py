@@ -6,7 +6,7 @@ Every series must have one row per day without gaps (``complete_daily`` fills ga
 
 Output naming. Forecast frames follow the Nixtla convention so that one ``scoring.evaluate`` scores any of
 them: ``unique_id, ds, cutoff, horizon, y, <one column per model>`` (model ids: ``SeasonalNaive``,
-``SARIMAX``, ``GBM``, ``Ensemble``, ``LSTM`` — weather known at forecast time, ``LSTM_oracle`` — actual weather,
+``SARIMAX``, ``Decomp``, ``GBM``, ``Ensemble``, ``LSTM`` — weather known at forecast time, ``LSTM_oracle`` — actual weather,
 a stand-in for a perfect weather forecast). Analyst tables translate the ids (``labels.DEMAND_MODEL_LABELS``).
 
 Modules: this one (inputs, seasonal index, the report's ablation / epochs / hold-out RMSE), ``backtest``
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.chapters.demand.models.base import SEASON_LENGTH, SeriesArrays, seasonal_factors, seasonal_naive
+from helpers.chapters.demand.models.decomp import DecompConfig
 from helpers.chapters.demand.models.gbm import GBMConfig
 from helpers.chapters.demand.models.lstm import LSTMBank, LSTMConfig, ModelKey, recursive_forecast
 from helpers.chapters.demand.models.statistical import ETSX_SPEC, SarimaxSpec
@@ -35,8 +36,8 @@ NIXTLA_KEYS = ("unique_id", "ds", "cutoff", "horizon", "y")
 DEFAULT_EXOG = ("holiday", "temp_mean", "rain_mm")
 DEFAULT_WEATHER = ("temp_mean", "rain_mm")
 #: Models that may make the forecast (they know the calendar and use no weather unknown at forecast time).
-CANDIDATES = ("ETSX", "SARIMAX", "GBM", "Ensemble", "LSTM")
-MODEL_IDS = ("SeasonalNaive", "ETSX", "SARIMAX", "GBM", "Ensemble", "LSTM")
+CANDIDATES = ("Decomp", "ETSX", "SARIMAX", "GBM", "Ensemble", "LSTM")
+MODEL_IDS = ("SeasonalNaive", "Decomp", "ETSX", "SARIMAX", "GBM", "Ensemble", "LSTM")
 
 
 def _ko_weekday(dayofweek) -> np.ndarray:
@@ -51,12 +52,13 @@ def _ko_weekday(dayofweek) -> np.ndarray:
 class ForecastConfig:
     """All chapter-4 settings; every threshold is a default, never a buried constant.
 
-    Models (``models``): seasonal naive (the baseline), exponential smoothing with weekday and holiday
+    Models (``models``): seasonal naive (the baseline), the pooled level × weekday × calendar decomposition
+    (``Decomp``, :mod:`.models.decomp`), exponential smoothing with weekday and holiday
     regressors (``ETSX``), one global LightGBM (``GBM``), their mean (``Ensemble``, chosen only where it wins
     the backtest) and the report's LSTM (with ``LSTM_oracle``, actual weather, reported and never chosen).
     ``SARIMAX`` (weekly airline model with weather and holidays, the previous baseline) can be added; it was
-    no better than ETSX on the sample backtest at three times the cost, so it is off by default. ``candidates``: models allowed to make the
-    forecast and its dip alerts (they know the calendar; seasonal naive would copy last week's holidays).
+    no better than ETSX on the sample backtest at three times the cost, so it is off by default. ``candidates``:
+    models allowed to make the forecast and its dip alerts (they know the calendar; seasonal naive would copy last week's holidays).
     ``lstm_backtest_epochs``: the backtest LSTMs train a fixed budget — ``None`` = the median epoch chosen by
     the hold-out models' early stopping (the LSTM did not earn more time: see the skill table).
     ``fast()`` gives a small run (tiny LSTM, 3 origins, 14-day horizon, 3 categories) for tests and smoke runs.
@@ -64,7 +66,8 @@ class ForecastConfig:
 
     lstm: LSTMConfig = field(default_factory=LSTMConfig)
     gbm: GBMConfig = field(default_factory=GBMConfig)
-    models: tuple[str, ...] = ("SeasonalNaive", "ETSX", "GBM", "Ensemble", "LSTM")
+    decomp: DecompConfig = field(default_factory=DecompConfig)
+    models: tuple[str, ...] = ("SeasonalNaive", "Decomp", "ETSX", "GBM", "Ensemble", "LSTM")
     candidates: tuple[str, ...] = CANDIDATES
     ensemble_of: tuple[str, ...] = ("ETSX", "GBM")
     lstm_backtest_epochs: int | None = None

@@ -416,8 +416,8 @@ def test_chapter_runs_with_custom_column_names(chapter, capsys):
     assert list(ch.seasonal.table.columns[:2]) == ["shop", "weekday"]
     assert ch.ablation["inputs"].iloc[-1] == "revenue+seasonal_index+is_holiday+tavg+precip"
     assert ch.ablation.groupby("unique_id").size().eq(5).all()
-    assert list(ch.cv.columns[:11]) == ["unique_id", "ds", "cutoff", "horizon", "y", "SeasonalNaive", "ETSX", "GBM",
-                                        "LSTM", "LSTM_oracle", "Ensemble"]
+    assert list(ch.cv.columns[:12]) == ["unique_id", "ds", "cutoff", "horizon", "y", "SeasonalNaive", "Decomp", "ETSX",
+                                        "GBM", "LSTM", "LSTM_oracle", "Ensemble"]
     assert {"Chosen", "Chosen-lo-80", "Chosen-hi-95", "chosen_model"} <= set(ch.cv.columns)
     assert ch.cv["cutoff"].nunique() == 3 and ch.cv["y"].notna().all()
     assert set(ch.metrics["bucket"]) == {"1d", "1-7d", "1-14d"}

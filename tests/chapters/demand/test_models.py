@@ -64,7 +64,7 @@ def holiday_forecasts():
     first = starts[starts < len(days) - 20][-1]
     origin = first - 7
     series = F.prepare_series(df[["category", "date", "revenue"]], calendar=cal)
-    config = F.ForecastConfig(models=("SeasonalNaive", "ETSX", "GBM", "Ensemble"), h=14)
+    config = F.ForecastConfig(models=("SeasonalNaive", "Decomp", "ETSX", "GBM", "Ensemble"), h=14)
     jobs = [(u, origin) for u in series]
     fc = B.model_forecasts(series, jobs, 14, config=config, verbose=False)
     base = df.set_index(["category", "date"])["base"]
@@ -73,7 +73,7 @@ def holiday_forecasts():
     return fc
 
 
-@pytest.mark.parametrize("model", ["ETSX", "GBM", "Ensemble"])
+@pytest.mark.parametrize("model", ["Decomp", "ETSX", "GBM", "Ensemble"])
 def test_forecast_from_the_week_before_a_long_holiday_shows_the_planted_dip(holiday_forecasts, model):
     """Planted truth: every long-holiday day is 50 % of its usual level. Forecast from 7 days before the holiday,
     the ratio forecast / planted usual level must be 0.5 ± 0.15 on the holiday days (mean of the 4 days), and

@@ -4,5 +4,6 @@
 * :mod:`.calendar` — holiday, long-holiday (Chuseok, Seollal) and days-around-holiday features;
 * :mod:`.lstm` — the report's LSTM (Keras 3, many independent models trained side by side);
 * :mod:`.statistical` — SARIMAX with calendar regressors;
+* :mod:`.decomp` — pooled level × weekday × calendar decomposition (empirical-Bayes shrinkage across series);
 * :mod:`.gbm` — one global LightGBM across all series, direct multi-horizon.
 """
