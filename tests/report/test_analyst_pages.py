@@ -30,7 +30,7 @@ CONTENT = [
     (r">\s*(?:nan|NaN|NaT|None|<NA>)\s*<", "a missing value shown as code"),
     (r">\s*(?:SeasonalNaive\w*|LSTM_oracle|LSTM_1step|smoothed_likelihood|own_most_bought|revenue_prior|popularity|"
      r"outside_top_n|below_min_customers)\s*<", "an English model or status id in a cell"),
-    (r">[^<]*\b(?:ETSX|Ensemble|SeasonalNaive|LSTM_oracle|dirichlet_multinomial|own_most_bought)\b[^<]*<",
+    (r">[^<]*\b(?:ETSX|Decomp|Ensemble|SeasonalNaive|LSTM_oracle|dirichlet_multinomial|own_most_bought)\b[^<]*<",
      "an English model id in visible text (attributes such as a column list tooltip are not text)"),
     (r">\s*(?:main|up|same|down|new|lapsed|future|backtest|actual|1-30d|1-7d|1d)\s*<", "an English code value"),
     (r">\s*(?:mobile|desktop|tablet|Seoul|Busan|Gyeonggi-do)\s*<", "an untranslated device or region"),

@@ -20,7 +20,8 @@ from helpers.chapters.demand.models.calendar import calendar_matrix
 from helpers.chapters.demand.models.decomp import day_kinds, decomp_forecast
 from helpers.chapters.demand.models.gbm import fit_global, predict_global
 from helpers.chapters.demand.models.lstm import LSTMBank
-from helpers.chapters.demand.models.statistical import sarimax_forecast, single_thread_blas, weekday_dummies
+from helpers.chapters.demand.models.statistical import sarimax_forecast, weekday_dummies
+from helpers.common.threads import single_thread_blas
 
 #: Calendar regressors added to the series' own exogenous columns for SARIMAX (holiday is already there).
 SARIMAX_CALENDAR = ("long_holiday", "pre_long", "post_long")

@@ -27,9 +27,6 @@ simulate_population (planted-truth data for tests and the scale benchmark)
 """
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +37,7 @@ from scipy import optimize, special
 
 from helpers.common.checks import require_columns
 from helpers.common.dates import parse_date
+from helpers.common.threads import single_thread_blas
 
 __all__ = ["RFM_COLUMNS", "PREDICTION_COLUMNS", "BetaGeoParams", "GammaGammaParams", "ValueModel", "rfm_summary",
            "rfm_summaries", "customer_codes",
@@ -445,60 +443,9 @@ def _gamma_gamma_objective(log_params: np.ndarray, buyers: _Buyers) -> tuple[flo
     return -ll / n, -grads / n
 
 
-@contextlib.contextmanager
-def _single_thread_blas():
-    """Run the block with OpenBLAS limited to one thread, restored afterwards (no-op when none is found).
-
-    L-BFGS-B makes hundreds of tiny BLAS calls; OpenBLAS's worker threads made them ~50x slower on a busy
-    2-core machine (a 10-step fit: 20 ms CPU instead of 0.4 ms), and a threaded sum can differ in the last bit
-    between runs. Uses ``threadpoolctl`` when installed, else the OpenBLAS libraries the process has loaded
-    (Linux ``/proc/self/maps``). The same guard as chapter 4's statistical models.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
-        return
-    handles = []
-    for get, put in _openblas_thread_calls():
-        handles.append((put, int(get())))
-        put(1)
-    try:
-        yield
-    finally:
-        for put, count in handles:
-            put(count)
-
-
-@functools.lru_cache(maxsize=1)
-def _openblas_thread_calls() -> tuple[tuple[Any, Any], ...]:
-    """(get_num_threads, set_num_threads) of every OpenBLAS library loaded in this process (Linux), looked up once."""
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = sorted({ln.split()[-1] for ln in maps if "openblas" in ln.lower() and ".so" in ln})
-    except OSError:
-        return ()
-    calls = []
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
-            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                calls.append((get, put))
-                break
-    return tuple(calls)
-
-
 def _minimise(objective, start: np.ndarray, args: tuple, what: str) -> tuple[np.ndarray, bool, float]:
     """L-BFGS-B on log-parameters from a fixed start; returns (log-parameters, converged, mean log-likelihood)."""
-    with _single_thread_blas():
+    with single_thread_blas():
         result = optimize.minimize(objective, start, args=args, jac=True, method="L-BFGS-B",
                                    bounds=[(-_LOG_BOUND, _LOG_BOUND)] * len(start),
                                    options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8})

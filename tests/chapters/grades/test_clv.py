@@ -14,6 +14,7 @@ import pytest
 from scipy import special
 
 from helpers.chapters.grades import clv
+from helpers.common import threads
 
 
 def _tx(rows):
@@ -279,11 +280,11 @@ def test_daily_sums_pass_customer_days_through_and_sum_shuffled_lines():
 
 
 def test_fits_run_with_one_blas_thread_and_restore_the_count():
-    calls = clv._openblas_thread_calls()
+    calls = threads.openblas_thread_calls()
     if not calls:
         pytest.skip("no OpenBLAS library loaded in this process (not Linux, or another BLAS)")
     before = [int(get()) for get, _ in calls]
-    with clv._single_thread_blas():
+    with threads.single_thread_blas():
         seen = [int(get()) for get, _ in calls]
     assert all(n == 1 for n in seen)
     assert [int(get()) for get, _ in calls] == before

@@ -1,8 +1,6 @@
 """Statistical models of chapter 4: SARIMAX (ARIMA family) with calendar regressors, fitted per series."""
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import warnings
 from dataclasses import dataclass
 
@@ -14,48 +12,6 @@ from helpers.chapters.demand.models.base import SEASON_LENGTH
 # --------------------------------------------------------------------------------------------------------------
 # SARIMAX baseline
 # --------------------------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def single_thread_blas():
-    """Run the block with OpenBLAS limited to one thread (restored afterwards).
-
-    The Kalman filter of statsmodels makes thousands of tiny BLAS calls; with OpenBLAS's worker threads on a
-    busy 2-core machine they were measured 16x slower (20 SARIMAX fits: 91 s vs 5.7 s). Uses ``threadpoolctl``
-    when installed, else the OpenBLAS libraries already loaded (Linux ``/proc/self/maps``); otherwise a no-op.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
-        return
-    handles = []
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {ln.split()[-1] for ln in maps if "openblas" in ln.lower() and ".so" in ln}
-    except OSError:
-        paths = set()
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        names = (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", ""))
-        for prefix, suffix in names:
-            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                handles.append((put, int(get())))
-                put(1)
-                break
-    try:
-        yield
-    finally:
-        for put, n in handles:
-            put(n)
-
-
 def weekday_dummies(dayofweek: np.ndarray) -> np.ndarray:
     """(n, 6) 0/1 columns for Tuesday..Sunday (Monday is the reference)."""
     return (np.asarray(dayofweek)[:, None] == np.arange(1, 7)[None, :]).astype(float)
