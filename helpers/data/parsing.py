@@ -36,7 +36,7 @@ BROKEN_QUOTE_RULE = f"닫히지 않은 따옴표({rawscan.MAX_RECORD_LINES}줄 �
 
 @dataclass
 class Parsed:
-    """One table read into DuckDB table ``raw_<key>`` (text columns; ``rowid`` follows the file order)."""
+    """One table read into the relation ``raw_<key>`` (text columns and ``_row``, the record's order in the file)."""
 
     key: str
     source: Path               # the user's file (named in messages)
@@ -80,16 +80,22 @@ def _q(path: Path | str) -> str:
 
 def load_raw(con: duckdb.DuckDBPyConnection, key: str, source: Path, utf8: Path, scan: rawscan.RawScan,
              work: Path, required: tuple[str, ...]) -> Parsed:
-    """Parse one UTF-8 CSV strictly into ``raw_<key>``; check raw records = parsed + set aside."""
+    """Parse one UTF-8 CSV strictly into ``raw_<key>`` (a view with ``_row`` over the table ``raw_<key>_csv``,
+    read in file order); check raw records = parsed + set aside."""
     names = read_header(key, source, utf8, required)
     path = utf8
     if scan.set_aside:
         path = rawscan.without_lines(utf8, scan.set_aside, work / f"{key}.lines.csv")
-    con.execute(f"""CREATE TABLE raw_{key} AS SELECT * FROM read_csv({_q(path)}, header=true,
-        columns={_columns_sql(names)}, auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true,
-        null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej_{key}',
-        rejects_scan='rejscan_{key}', max_line_size=4194304)""")
-    parsed = con.execute(f"SELECT count(*) FROM raw_{key}").fetchone()[0]
+    con.execute("SET preserve_insertion_order = true")  # rowid = file order: "first row" is the file's first
+    try:
+        con.execute(f"""CREATE TEMP TABLE raw_{key}_csv AS SELECT * FROM read_csv({_q(path)}, header=true,
+            columns={_columns_sql(names)}, auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true,
+            null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej_{key}',
+            rejects_scan='rejscan_{key}', max_line_size=4194304)""")
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    con.execute(f"CREATE TEMP VIEW raw_{key} AS SELECT rowid AS _row, * FROM raw_{key}_csv")
+    parsed = con.execute(f"SELECT count(*) FROM raw_{key}_csv").fetchone()[0]
     rejected = _rejected(con, key, source, scan)
     if scan.records != parsed + len(rejected) - len(scan.set_aside):
         first = (f" (first suspicious line: {scan.continuation_lines[0] - 1})" if scan.continuation_lines else "")
