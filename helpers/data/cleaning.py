@@ -53,9 +53,11 @@ EXCEL_ROW_LIMIT = 1_048_575
 
 @dataclass
 class Typed:
-    """The typed step of one table: its log rows (drops, then repairs) and the ``extra`` counts asked for."""
+    """The typed step of one table: its log rows (drops, then repairs), the records read (``rows``) and the
+    ``extra`` counts asked for."""
 
     log: list[dict] = field(default_factory=list)
+    rows: int = 0
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -73,7 +75,7 @@ def type_table(backend, table: str, cols: list[Col], extra: dict[str, str] | Non
     backend.materialise(f"{table}_k", q.typed_sql(backend.dialect, cols, f"raw_{table}"))
     backend.drop(f"raw_{table}")
     groups = backend.rows(q.typed_counts_sql(cols, f"{table}_k", extra))
-    out = Typed()
+    out = Typed(rows=sum(g[1] for g in groups))
     drop = q.drop_columns(cols)
     for why, n, *_ in sorted((g for g in groups if g[0] is not None), key=lambda g: g[0]):
         col, kind = drop[why // 100].name, KINDS[why % 100]

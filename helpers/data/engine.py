@@ -65,8 +65,8 @@ KEYS = {"master": ["PD_C"], "custom": ["CLNT_ID"], "session": ["CLNT_ID", "SESS_
 TYPED_EXTRA = {"product": {"hits1": "HITS_SEQ = 1"}}
 #: The cleaning steps run in this order (Product needs the cleaned Master and Session).
 CLEAN_ORDER = ("master", "custom", "session", "search1", "search2", "product")
-#: DuckDB's memory cap while cleaning (it spills to the work folder beyond): ``$LPOINT_DUCKDB_MEMORY`` or 1.5 GB.
-MEMORY_LIMIT = os.environ.get("LPOINT_DUCKDB_MEMORY", "1.5GB")
+#: DuckDB's memory cap while cleaning (it spills to the work folder beyond): ``$LPOINT_DUCKDB_MEMORY`` or 2 GB.
+MEMORY_LIMIT = os.environ.get("LPOINT_DUCKDB_MEMORY", "2GB")
 
 
 def columns(key: str) -> list[str]:
@@ -103,9 +103,9 @@ def _log(log: list, table: str, rule: str, rows, action: str) -> None:
     cleaning.log_row(log, table, rule, rows, action)
 
 
-def parse_duckdb(backend, key: str, source: Path, utf8: Path, scan, work: Path, required) -> parsing.Parsed:
-    """The default parse: DuckDB's strict CSV read into ``raw_<key>`` (:func:`parsing.load_raw`)."""
-    return parsing.load_raw(backend.con, key, source, utf8, scan, work, required)
+def parse_duckdb(backend, key: str, source: Path, utf8: Path, scan, work: Path, required):
+    """The default parse: DuckDB's strict CSV read registered as ``raw_<key>`` (:func:`parsing.open_raw`)."""
+    return parsing.open_raw(backend.con, key, source, utf8, scan, work, required)
 
 
 def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Path], scans: dict,
@@ -124,8 +124,9 @@ def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Pa
         The engine (default: a fresh :class:`DuckDBBackend` with ``threads`` and :data:`MEMORY_LIMIT`, closed at
         the end; a given backend is left open).
     parse : callable, optional
-        ``parse(backend, key, source, utf8, scan, work, required) -> parsing.Parsed`` registering ``raw_<key>``
-        (text columns and ``_row``); default :func:`parse_duckdb`.
+        ``parse(backend, key, source, utf8, scan, work, required)`` registers ``raw_<key>`` (text columns and
+        ``_row``) and returns ``finish(parsed: int) -> parsing.Parsed``, called once the typed step has read the
+        relation (``parsed``: the records it read); default :func:`parse_duckdb`.
 
     Returns
     -------
@@ -137,43 +138,48 @@ def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Pa
     spill = out_dir / ".spill"
     be = backend or DuckDBBackend(threads, memory_limit=MEMORY_LIMIT, temp_directory=spill)
     parse = parse or parse_duckdb
-    log: list[dict] = []
-    parsed, typed = {}, {}
+    finish = {}
+    parsed: dict = {}
+    clean_log: list[dict] = []
     try:
-        for k in files:  # each table is typed right after its parse: one table's raw text in memory at a time
-            parsed[k] = parse(be, k, sources[k], files[k], scans[k], out_dir, RAW_COLUMNS[k])
-            typed[k] = cleaning.type_table(be, k, TYPED[k], TYPED_EXTRA.get(k))
-        for k in files:
-            log += parsing.reject_log(parsed[k])
-            cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
-        paths = clean_raw_tables(be, log, typed=typed, out_dir=out_dir)
-        rows = _account(parsed, log, sources, paths)
+        for k in files:  # headers checked in file order; each file is read by its table's typed step
+            finish[k] = parse(be, k, sources[k], files[k], scans[k], out_dir, RAW_COLUMNS[k])
+        paths = clean_raw_tables(be, clean_log, out_dir=out_dir,
+                                 on_typed=lambda k, typed: parsed.__setitem__(k, finish[k](typed.rows)))
     finally:
         if backend is None:
             be.close()
             shutil.rmtree(spill, ignore_errors=True)
+    parsed = {k: parsed[k] for k in files}
+    log: list[dict] = []
+    for k in files:
+        log += parsing.reject_log(parsed[k])
+        cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
+    log += clean_log
+    rows = _account(parsed, log, sources, paths)
     return CleanResult(paths=paths, log=log, rows=rows, rejected=parsing.rejected_sample(list(parsed.values())))
 
 
-def clean_raw_tables(backend, log: list, *, typed: dict | None = None, out_dir: Path | None = None) -> dict:
+def clean_raw_tables(backend, log: list, *, out_dir: Path | None = None, on_typed=None) -> dict:
     """Run every cleaning step on the registered ``raw_<key>`` relations of the six tables, in any engine.
 
     ``raw_<key>`` holds the table's :data:`RAW_COLUMNS` as text (NULL for an empty field) and ``_row``, the
-    record's order in the file. ``typed``: the tables already typed (:func:`cleaning.type_table`); the others
-    are typed here. Appends the cleaning-log rows to ``log``.
+    record's order in the file; it is read once, by the table's typed step (then dropped). Appends the
+    cleaning-log rows to ``log``; ``on_typed(key, typed)`` is called after each typed step
+    (:class:`cleaning.Typed`: ``rows`` = records read).
 
     Without ``out_dir`` the cleaned tables stay registered as relations ``<key>`` (``_row`` plus
     :func:`columns`; read one with ``queries.cleaning.output_sql(key, columns(key))``) and their names are
     returned. With ``out_dir`` each table is written to ``<key>.parquet`` in file order as soon as it is final
     and forgotten once no later step needs it; the paths are returned.
     """
-    typed = dict(typed or {})
     out: dict = {}
-    for key in CLEAN_ORDER:
-        if key not in typed:
-            typed[key] = cleaning.type_table(backend, key, TYPED[key], TYPED_EXTRA.get(key))
-        log += typed[key].log
-        STEPS[key](backend, log, typed[key])  # materialises the cleaned table <key>
+    for key in CLEAN_ORDER:  # typed just in time: one table's typed rows in memory at a time
+        typed = cleaning.type_table(backend, key, TYPED[key], TYPED_EXTRA.get(key))
+        if on_typed:
+            on_typed(key, typed)
+        log += typed.log
+        STEPS[key](backend, log, typed)  # materialises the cleaned table <key>
         _forget(backend, key, final=False)
         if out_dir is None:
             out[key] = key

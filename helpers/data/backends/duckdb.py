@@ -77,14 +77,15 @@ class DuckDBBackend:
         """``name``: ``columns`` as text plus ``_row`` (file order). A lenient read (DuckDB's dialect detection
         off, comma and double quote); the data layer's strict read with rejects is :func:`parsing.load_raw`."""
         cols = ", ".join(columns)
+        self.drop(name)
         self.con.execute("SET preserve_insertion_order = true")
         try:
-            self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {name}_csv AS SELECT {cols}
+            self.con.execute(f"""CREATE TEMP TABLE {name}_csv AS SELECT {cols}
                 FROM read_csv({_q(path)}, all_varchar = true, header = true, delim = ',', quote = '"',
                               escape = '"')""")
         finally:
             self.con.execute("SET preserve_insertion_order = false")
-        self.view(name, f"SELECT rowid AS _row, {cols} FROM {name}_csv")
+        self.con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid AS _row, {cols} FROM {name}_csv")
 
     def register_parquet(self, name: str, path: Path) -> None:
         self.view(name, f"SELECT * FROM read_parquet({_q(path)})")
