@@ -39,6 +39,9 @@ K = {name: i for i, name in enumerate(KINDS)}
 PATTERNS = {"ok": "[-+]?[0-9]+", "sep": "[-+]?[0-9]{1,3}(,[0-9]{3})+", "dotk": r"[-+]?[0-9]{1,3}(\.[0-9]{3})+",
             "dot0": r"[-+]?[0-9]+\.0+", "frac": r"[-+]?([0-9]*\.[0-9]+|[0-9]+\.?)([eE][-+]?[0-9]+)?",
             "hex": "[-+]?0x[0-9a-f]+", "nonfinite": "[-+]?(inf|infinity|nan)"}
+#: The cleaning runs over ``raw_<key>`` relations, not the window relations of the parity harness: its parity
+#: check is the whole chain, :func:`helpers.data.engine.clean_raw_tables`, on both engines (see that function).
+PARITY_CASES: list = []
 #: Category of a purchase line whose PD_C is not in Master (its revenue is kept, counted in the log).
 UNCLASSIFIED = "(미분류)"
 
