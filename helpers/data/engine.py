@@ -1,8 +1,9 @@
-"""The narrow module for heavy work: parsing, cleaning, joins and aggregations run in DuckDB.
+"""The narrow module for heavy work: parsing, cleaning, joins and aggregations run in an engine (DuckDB).
 
-Every SQL statement of the project lives in the data layer: here (the cleaning steps per table and the
-window views), in :mod:`helpers.data.parsing` (the strict CSV read) and :mod:`helpers.data.cleaning` (one rule
-per kind of bad value). Chapters never see DuckDB: they receive pandas frames of analysis size from
+Every SQL statement of the project lives in the data layer: the cleaning steps are shared SQL in
+:mod:`helpers.data.queries.cleaning` (run here through a :class:`~helpers.data.backends.base.Backend`, DuckDB
+by default, Spark when asked), the strict CSV read in :mod:`helpers.data.parsing`, and the window views below.
+Chapters never see the engine: they receive pandas frames of analysis size from
 :class:`helpers.data.loader.Dataset`, which calls the functions below.
 
 Every input row is used as written, repaired by a named rule, or dropped with a reason, and for each table
@@ -12,18 +13,22 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from helpers.common import config
 from helpers.common.errors import DataError
 from helpers.data import cleaning, parsing
+from helpers.data.backends.duckdb import DuckDBBackend
+from helpers.data.queries import cleaning as q
 
 #: Category of a purchase line whose PD_C is not in Master (its revenue is kept, counted in the log).
-UNCLASSIFIED = "(미분류)"
+UNCLASSIFIED = q.UNCLASSIFIED
 
 # Raw columns every table must have (DATA.md). Extra columns are ignored.
 RAW_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -35,6 +40,38 @@ RAW_COLUMNS: dict[str, tuple[str, ...]] = {
                 "DVC_CTG_NM", "ZON_NM", "CITY_NM"),
     "master": ("PD_C", "PD_NM", "CLAC1_NM", "CLAC2_NM", "CLAC3_NM"),
 }
+_C = cleaning.Col
+#: The typed columns of every table (kind, what a bad value does, the lower bound) = its cleaned columns.
+TYPED: dict[str, list] = {
+    "master": [_C("PD_C", minimum="neg"), _C("PD_NM", "raw"), _C("CLAC1_NM", "text", bad="keep"),
+               _C("CLAC2_NM", "text", bad="keep"), _C("CLAC3_NM", "text", bad="keep")],
+    "custom": [_C("CLNT_ID", minimum="neg"), _C("CLNT_GENDER", "text", bad="keep"), _C("CLNT_AGE", bad="null")],
+    "session": [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("SESS_SEQ", bad="null"),
+                _C("SESS_DT", "date"), _C("TOT_PAG_VIEW_CT", "float", bad="null", minimum="neg"),
+                _C("TOT_SESS_HR_V", "float", bad="null", minimum="neg"), _C("DVC_CTG_NM", "text", bad="keep"),
+                _C("ZON_NM", "text", bad="keep"), _C("CITY_NM", "text", bad="keep")],
+    "search1": [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("KWD_NM", "text"),
+                _C("SEARCH_CNT", minimum="neg")],
+    "search2": [_C("SESS_DT", "date"), _C("KWD_NM", "text"), _C("SEARCH_CNT", minimum="neg")],
+    "product": [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("HITS_SEQ", minimum="neg"),
+                _C("PD_C", minimum="neg"), _C("PD_ADD_NM", "raw"), _C("PD_BRA_NM", "raw"),
+                _C("PD_BUY_AM", minimum="neg"), _C("PD_BUY_CT", minimum="nonpos")],
+}
+#: Duplicate keys (the first row in the file wins).
+KEYS = {"master": ["PD_C"], "custom": ["CLNT_ID"], "session": ["CLNT_ID", "SESS_ID"],
+        "search1": ["CLNT_ID", "SESS_ID", "KWD_NM"], "search2": ["SESS_DT", "KWD_NM"],
+        "product": ["CLNT_ID", "SESS_ID", "HITS_SEQ", "PD_C", "PD_ADD_NM"]}
+#: Counted over the typed rows that stay, before duplicates (name -> condition).
+TYPED_EXTRA = {"product": {"hits1": "HITS_SEQ = 1"}}
+#: The cleaning steps run in this order (Product needs the cleaned Master and Session).
+CLEAN_ORDER = ("master", "custom", "session", "search1", "search2", "product")
+#: DuckDB's memory cap while cleaning (it spills to the work folder beyond): ``$LPOINT_DUCKDB_MEMORY`` or 2 GB.
+MEMORY_LIMIT = os.environ.get("LPOINT_DUCKDB_MEMORY", "2GB")
+
+
+def columns(key: str) -> list[str]:
+    """The cleaned table's columns, in the order they are written."""
+    return [c.name for c in TYPED[key]]
 
 
 @dataclass
@@ -62,16 +99,17 @@ def _q(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _log(log: list, table: str, rule: str, rows: int, action: str) -> None:
+def _log(log: list, table: str, rule: str, rows, action: str) -> None:
     cleaning.log_row(log, table, rule, rows, action)
 
 
-def _one(con, sql: str):
-    return con.execute(sql).fetchone()[0]
+def parse_duckdb(backend, key: str, source: Path, utf8: Path, scan, work: Path, required):
+    """The default parse: DuckDB's strict CSV read registered as ``raw_<key>`` (:func:`parsing.open_raw`)."""
+    return parsing.open_raw(backend.con, key, source, utf8, scan, work, required)
 
 
 def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Path], scans: dict,
-                 threads: int | None = None, progress=print) -> CleanResult:
+                 threads: int | None = None, progress=print, backend=None, parse=None) -> CleanResult:
     """Parse strictly and clean the six raw CSV files (already UTF-8) into Parquet files in ``out_dir``.
 
     Parameters
@@ -79,9 +117,16 @@ def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Pa
     files : dict
         Table key (``config.TABLES``) -> UTF-8 CSV path.
     out_dir : Path
-        Folder for ``<table>.parquet`` (and temporary copies).
+        Folder for ``<table>.parquet`` (and temporary copies; DuckDB spills below it).
     sources, scans : dict
         The user's file and its :class:`~helpers.data.rawscan.RawScan` per table (names and counts).
+    backend : Backend, optional
+        The engine (default: a fresh :class:`DuckDBBackend` with ``threads`` and :data:`MEMORY_LIMIT`, closed at
+        the end; a given backend is left open).
+    parse : callable, optional
+        ``parse(backend, key, source, utf8, scan, work, required)`` registers ``raw_<key>`` (text columns and
+        ``_row``) and returns ``finish(parsed: int) -> parsing.Parsed``, called once the typed step has read the
+        relation (``parsed``: the records it read); default :func:`parse_duckdb`.
 
     Returns
     -------
@@ -90,41 +135,80 @@ def clean_tables(files: dict[str, Path], out_dir: Path, *, sources: dict[str, Pa
         set-aside lines (``rejected``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(threads)
-    con.execute("SET preserve_insertion_order = true")  # rowid = file order: "first row" is the file's first
-    log: list[dict] = []
+    spill = out_dir / ".spill"
+    be = backend or DuckDBBackend(threads, memory_limit=MEMORY_LIMIT, temp_directory=spill)
+    parse = parse or parse_duckdb
+    finish = {}
+    parsed: dict = {}
+    clean_log: list[dict] = []
     try:
-        parsed = {k: parsing.load_raw(con, k, sources[k], files[k], scans[k], out_dir, RAW_COLUMNS[k])
-                  for k in files}
-        for k in files:
-            log += parsing.reject_log(parsed[k])
-            cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
-        for step in (_clean_master, _clean_custom, _clean_session, _clean_search1, _clean_search2, _clean_product):
-            step(con, log)
-        rows = _account(con, parsed, log, sources)
-        paths = {k: _write_table(con, k, out_dir) for k in ("master", "custom", "session", "search1", "search2",
-                                                            "product")}
+        for k in files:  # headers checked in file order; each file is read by its table's typed step
+            finish[k] = parse(be, k, sources[k], files[k], scans[k], out_dir, RAW_COLUMNS[k])
+        paths = clean_raw_tables(be, clean_log, out_dir=out_dir,
+                                 on_typed=lambda k, typed: parsed.__setitem__(k, finish[k](typed.rows)))
     finally:
-        con.close()
+        if backend is None:
+            be.close()
+            shutil.rmtree(spill, ignore_errors=True)
+    parsed = {k: parsed[k] for k in files}
+    log: list[dict] = []
+    for k in files:
+        log += parsing.reject_log(parsed[k])
+        cleaning.excel_warning(k, scans[k].records + len(scans[k].set_aside), log, progress)
+    log += clean_log
+    rows = _account(parsed, log, sources, paths)
     return CleanResult(paths=paths, log=log, rows=rows, rejected=parsing.rejected_sample(list(parsed.values())))
 
 
-def _write_table(con, key: str, out_dir: Path) -> Path:
+def clean_raw_tables(backend, log: list, *, out_dir: Path | None = None, on_typed=None) -> dict:
+    """Run every cleaning step on the registered ``raw_<key>`` relations of the six tables, in any engine.
+
+    ``raw_<key>`` holds the table's :data:`RAW_COLUMNS` as text (NULL for an empty field) and ``_row``, the
+    record's order in the file; it is read once, by the table's typed step (then dropped). Appends the
+    cleaning-log rows to ``log``; ``on_typed(key, typed)`` is called after each typed step
+    (:class:`cleaning.Typed`: ``rows`` = records read).
+
+    Without ``out_dir`` the cleaned tables stay registered as relations ``<key>`` (``_row`` plus
+    :func:`columns`; read one with ``queries.cleaning.output_sql(key, columns(key))``) and their names are
+    returned. With ``out_dir`` each table is written to ``<key>.parquet`` in file order as soon as it is final
+    and forgotten once no later step needs it; the paths are returned.
+    """
+    out: dict = {}
+    for key in CLEAN_ORDER:  # typed just in time: one table's typed rows in memory at a time
+        typed = cleaning.type_table(backend, key, TYPED[key], TYPED_EXTRA.get(key))
+        if on_typed:
+            on_typed(key, typed)
+        log += typed.log
+        STEPS[key](backend, log, typed)  # materialises the cleaned table <key>
+        _forget(backend, key, final=False)
+        if out_dir is None:
+            out[key] = key
+            continue
+        out[key] = _write_table(backend, key, out_dir)
+        for done in {"custom": ["custom"], "search1": ["search1"], "search2": ["search2"],
+                     "product": ["product", "master", "session"]}.get(key, []):
+            _forget(backend, done)
+    return out
+
+
+def _forget(backend, key: str, final: bool = True) -> None:
+    """Drop the intermediate relations of ``key`` (and with ``final`` the cleaned table itself)."""
+    for name in ([key] if final else []) + [f"{key}_ref", f"{key}_u", f"{key}_dup", f"{key}_dk", f"{key}_t",
+                                              f"{key}_k"]:
+        backend.drop(name)
+
+
+def _write_table(backend, key: str, out_dir: Path) -> Path:
     """Write one cleaned table in file order (deterministic bytes) to a unique name, then rename it."""
-    p = out_dir / f"{key}.parquet"
-    tmp = out_dir / f".{key}.{os.getpid()}.{secrets.token_hex(4)}.parquet"
-    con.execute(f"COPY (SELECT * EXCLUDE (_row) FROM {key} ORDER BY _row) TO {_q(tmp)} "
-                "(FORMAT parquet, COMPRESSION zstd)")
-    os.replace(tmp, p)
-    return p
+    return backend.write_parquet(q.output_sql(key, columns(key)), out_dir / f"{key}.parquet")
 
 
-def _account(con, parsed: dict, log: list, sources: dict) -> dict[str, int]:
+def _account(parsed: dict, log: list, sources: dict, paths: dict) -> dict[str, int]:
     """Row accounting per table: raw records = set aside + dropped + kept, else a DataError (never silent)."""
     rows: dict[str, int] = {}
     for k, pr in parsed.items():
-        cleaning.check_not_empty(con, k, sources[k].name, pr.scan.records, log)
-        kept = _one(con, f"SELECT count(*) FROM {k}")
+        kept = pq.ParquetFile(paths[k]).metadata.num_rows  # what was written
+        cleaning.check_not_empty(k, sources[k].name, pr.scan.records, kept, log)
         dropped = sum(r["rows"] for r in log if r["table"] == k and r["action"] == "dropped")
         raw = pr.scan.records + len(pr.scan.set_aside)  # every record, blank and broken-quote lines included
         if raw != dropped + kept:
@@ -135,115 +219,65 @@ def _account(con, parsed: dict, log: list, sources: dict) -> dict[str, int]:
     return rows
 
 
-_C = cleaning.Col
+# --------------------------------------------------------------------------------------------------
+# The steps per table: typed rows (``<key>_k``) -> kept (``<key>_t``) -> deduplicated -> cleaned (``<key>``)
+# --------------------------------------------------------------------------------------------------
 
-
-def _clean_master(con, log):
-    cols = [_C("PD_C", minimum="neg"), _C("PD_NM", "raw"), _C("CLAC1_NM", "text", bad="keep"),
-            _C("CLAC2_NM", "text", bad="keep"), _C("CLAC3_NM", "text", bad="keep")]
-    cleaning.typed_table(con, "master", "raw_master", cols, log)
-    cleaning.dedupe(con, "master", ["PD_C"], [c.name for c in cols], log)
-    miss = _one(con, "SELECT count(*) FROM master_t WHERE CLAC1_NM IS NULL")
+def _clean_master(backend, log, typed):
+    rel = _dedupe(backend, log, "master")
+    miss = backend.rows(q.master_counts_sql(rel))[0][0]
     _log(log, "master", "CLAC1_NM 빈 값 → '(미분류)'", miss, "repaired")
-    con.execute(f"""CREATE TABLE master AS SELECT _row, PD_C, PD_NM,
-        coalesce(CLAC1_NM, '{UNCLASSIFIED}') AS CLAC1_NM, coalesce(CLAC2_NM, '{UNCLASSIFIED}') AS CLAC2_NM,
-        coalesce(CLAC3_NM, '{UNCLASSIFIED}') AS CLAC3_NM FROM master_t""")
+    backend.materialise("master", q.master_sql(rel))
 
 
-def _clean_custom(con, log):
-    cols = [_C("CLNT_ID", minimum="neg"), _C("CLNT_GENDER", "text", bad="keep"), _C("CLNT_AGE", bad="null")]
-    cleaning.typed_table(con, "custom", "raw_custom", cols, log)
-    cleaning.dedupe(con, "custom", ["CLNT_ID"], [c.name for c in cols], log)
-    g, a = cleaning.GENDERS_SQL, cleaning.AGES_SQL
-    r = con.execute(f"""SELECT sum((CLNT_GENDER <> upper(CLNT_GENDER) AND upper(CLNT_GENDER) IN ({g}))::INT),
-        sum((upper(CLNT_GENDER) NOT IN ({g}) OR CLNT_GENDER IS NULL)::INT),
-        sum((CLNT_AGE IS NULL OR CLNT_AGE NOT IN ({a}))::INT) FROM custom_t""").fetchone()
+def _clean_custom(backend, log, typed):
+    rel = _dedupe(backend, log, "custom")
+    r = backend.rows(q.custom_counts_sql(rel))[0]
     _log(log, "custom", "성별 소문자 → 대문자(\"f\" → \"F\")", r[0], "repaired")
     _log(log, "custom", "성별이 F/M 아님 → 성별 미상(NA)", r[1], "repaired")
     _log(log, "custom", "연령대가 10..80 아님 → 연령 미상(NA)", r[2], "repaired")
-    con.execute(f"""CREATE TABLE custom AS SELECT _row, CLNT_ID,
-        CASE WHEN upper(CLNT_GENDER) IN ({g}) THEN upper(CLNT_GENDER) END AS CLNT_GENDER,
-        CASE WHEN CLNT_AGE IN ({a}) THEN CLNT_AGE END AS CLNT_AGE FROM custom_t""")
+    backend.materialise("custom", q.custom_sql(rel))
 
 
-def _clean_session(con, log):
-    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("SESS_SEQ", bad="null"),
-            _C("SESS_DT", "date"), _C("TOT_PAG_VIEW_CT", "float", bad="null", minimum="neg"),
-            _C("TOT_SESS_HR_V", "float", bad="null", minimum="neg"), _C("DVC_CTG_NM", "text", bad="keep"),
-            _C("ZON_NM", "text", bad="keep"), _C("CITY_NM", "text", bad="keep")]
-    cleaning.typed_table(con, "session", "raw_session", cols, log)
-    cleaning.dedupe(con, "session", ["CLNT_ID", "SESS_ID"], [c.name for c in cols], log)
-    d = cleaning.DEVICES_SQL
-    r = con.execute(f"""SELECT sum((TOT_SESS_HR_V IS NULL)::INT), sum((TOT_PAG_VIEW_CT IS NULL)::INT),
-        sum((DVC_CTG_NM <> lower(DVC_CTG_NM) AND lower(DVC_CTG_NM) IN ({d}))::INT),
-        sum((DVC_CTG_NM IS NULL OR lower(DVC_CTG_NM) NOT IN ({d}))::INT) FROM session_t""").fetchone()
+def _clean_session(backend, log, typed):
+    rel = _dedupe(backend, log, "session")
+    r = backend.rows(q.session_counts_sql(rel))[0]
     _log(log, "session", "TOT_SESS_HR_V 빈 값 → 결측(NaN) 유지", r[0], "kept")
     _log(log, "session", "TOT_PAG_VIEW_CT 결측 → 결측(NaN) 유지", r[1], "kept")
     _log(log, "session", "기기 대문자 → 소문자(\"Mobile\" → \"mobile\")", r[2], "repaired")
     _log(log, "session", "기기가 mobile/desktop/tablet 아님 → 기기 미상(NA)", r[3], "repaired")
-    con.execute(f"""CREATE TABLE session AS SELECT _row, CLNT_ID, SESS_ID, SESS_SEQ, SESS_DT, TOT_PAG_VIEW_CT,
-        TOT_SESS_HR_V, CASE WHEN lower(DVC_CTG_NM) IN ({d}) THEN lower(DVC_CTG_NM) END AS DVC_CTG_NM,
-        ZON_NM, CITY_NM FROM session_t""")
+    backend.materialise("session", q.session_sql(rel))
 
 
-def _clean_search1(con, log):
-    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("KWD_NM", "text"),
-            _C("SEARCH_CNT", minimum="neg")]
-    cleaning.typed_table(con, "search1", "raw_search1", cols, log)
-    cleaning.dedupe(con, "search1", ["CLNT_ID", "SESS_ID", "KWD_NM"], [c.name for c in cols], log)
-    con.execute("CREATE TABLE search1 AS SELECT * FROM search1_t")  # the view's clean columns
+def _clean_search1(backend, log, typed):
+    backend.materialise("search1", f"SELECT * FROM {_dedupe(backend, log, 'search1')}")
 
 
-def _clean_search2(con, log):
-    cols = [_C("SESS_DT", "date"), _C("KWD_NM", "text"), _C("SEARCH_CNT", minimum="neg")]
-    cleaning.typed_table(con, "search2", "raw_search2", cols, log)
-    cleaning.dedupe(con, "search2", ["SESS_DT", "KWD_NM"], [c.name for c in cols], log)
-    con.execute("CREATE TABLE search2 AS SELECT * FROM search2_t")
+def _clean_search2(backend, log, typed):
+    backend.materialise("search2", f"SELECT * FROM {_dedupe(backend, log, 'search2')}")
 
 
-def _clean_product(con, log):
-    cols = [_C("CLNT_ID", minimum="neg"), _C("SESS_ID", minimum="neg"), _C("HITS_SEQ", minimum="neg"),
-            _C("PD_C", minimum="neg"), _C("PD_ADD_NM", "raw"), _C("PD_BRA_NM", "raw"),
-            _C("PD_BUY_AM", minimum="neg"), _C("PD_BUY_CT", minimum="nonpos")]
-    cleaning.typed_table(con, "product", "raw_product", cols, log)
-    hits1 = _one(con, "SELECT count(*) FROM product_t WHERE HITS_SEQ = 1")
-    _log(log, "product", "HITS_SEQ = 1 (공식 권고: 제외)", hits1, "dropped")
-    con.execute("DELETE FROM product_k WHERE _v_HITS_SEQ = 1")
-    cleaning.dedupe(con, "product", ["CLNT_ID", "SESS_ID", "HITS_SEQ", "PD_C", "PD_ADD_NM"],
-                    [c.name for c in cols], log)
-    nomaster = _one(con, "SELECT count(*) FROM product_t ANTI JOIN master USING (PD_C)")
+def _clean_product(backend, log, typed):
+    _log(log, "product", "HITS_SEQ = 1 (공식 권고: 제외)", typed.extra["hits1"], "dropped")
+    rel = _dedupe(backend, log, "product", where="HITS_SEQ <> 1")
+    backend.materialise("product_ref", q.price_reference_sql(rel, "master"))
+    nomaster, n, rev, fix, out = backend.rows(q.product_counts_sql(rel, "product_ref", "session"))[0]
     _log(log, "product", f"PD_C가 Master에 없음 → 매출 유지, 분류 '{UNCLASSIFIED}'", nomaster, "kept")
-    n, rev = con.execute("""SELECT count(*), coalesce(sum(PD_BUY_AM * PD_BUY_CT), 0) FROM product_t
-        ANTI JOIN session USING (CLNT_ID, SESS_ID)""").fetchone()
     _log(log, "product", f"(CLNT_ID, SESS_ID)가 Session에 없음 — 날짜 없음: 날짜 기반 분석에서 제외 "
          f"(매출 {rev:,.0f}원)", n, "excluded")
-    _repair_div1000(con, log)
-    out = _one(con, f"""SELECT count(*) FROM (SELECT CLNT_ID, SESS_ID, sum(PD_BUY_AM * PD_BUY_CT) AS t
-        FROM product GROUP BY ALL) WHERE t > {config.SESSION_OUTLIER_KRW}""")
+    _log(log, "product", "÷1000 가격 오류(가구·가전·컴퓨터) → ×1000", fix, "repaired")
+    backend.materialise("product", q.product_sql(rel, "product_ref"))
     _log(log, "product", f"세션 합계 {config.SESSION_OUTLIER_KRW:,}원 초과 이상치 (표시만, 유지)", out, "flagged")
 
 
-def _repair_div1000(con, log):
-    """÷1000 price errors (DATA.md): in the listed categories a unit price that, ×1000, sits close to the usual
-    price of the same product (or, for a product seen once, of its CLAC3 group) is repaired."""
-    cats = tuple(config.PRICE_DIV1000_CATEGORIES)
-    below = config.PRICE_DIV1000_BELOW
-    con.execute(f"""
-        CREATE TEMP TABLE product_d AS
-        WITH j AS (SELECT p.*, m.CLAC1_NM, m.CLAC3_NM FROM product_t p LEFT JOIN master m USING (PD_C)),
-        ref_pd AS (SELECT PD_C, median(PD_BUY_AM) AS ref FROM j WHERE PD_BUY_AM >= {below} GROUP BY PD_C),
-        ref_c3 AS (SELECT CLAC3_NM, median(PD_BUY_AM) AS ref FROM j
-                   WHERE PD_BUY_AM >= {below} AND CLAC1_NM IN {cats} GROUP BY CLAC3_NM)
-        SELECT j.* EXCLUDE (CLAC1_NM, CLAC3_NM),
-            coalesce(j.CLAC1_NM IN {cats} AND j.PD_BUY_AM > 0 AND j.PD_BUY_AM < {below}
-             AND j.PD_BUY_AM * 1000 BETWEEN 0.2 * coalesce(rp.ref, rc.ref) AND 5 * coalesce(rp.ref, rc.ref), false)
-             AS _div1000
-        FROM j LEFT JOIN ref_pd rp USING (PD_C) LEFT JOIN ref_c3 rc USING (CLAC3_NM)""")
-    fix = _one(con, "SELECT count(*) FROM product_d WHERE _div1000")
-    _log(log, "product", "÷1000 가격 오류(가구·가전·컴퓨터) → ×1000", fix, "repaired")
-    con.execute("""CREATE TABLE product AS SELECT _row, CLNT_ID, SESS_ID, HITS_SEQ, PD_C, PD_ADD_NM, PD_BRA_NM,
-        (CASE WHEN _div1000 THEN PD_BUY_AM * 1000 ELSE PD_BUY_AM END)::DOUBLE AS PD_BUY_AM,
-        PD_BUY_CT::BIGINT AS PD_BUY_CT FROM product_d""")
+def _dedupe(backend, log: list, key: str, where: str = "true") -> str:
+    """Register the typed rows that stay as ``<key>_t``, drop duplicate keys; the relation of the rows kept."""
+    backend.view(f"{key}_t", q.kept_sql(TYPED[key], f"{key}_k", where))
+    return cleaning.dedupe(backend, key, KEYS[key], columns(key), log, f"{key}_t")
+
+
+STEPS = {"master": _clean_master, "custom": _clean_custom, "session": _clean_session, "search1": _clean_search1,
+         "search2": _clean_search2, "product": _clean_product}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Strict CSV parsing with row accounting: every raw record is parsed or set aside with its line and rule.
 
-DuckDB reads each table with the dialect fixed (comma, double quote, header row, every column text) and
+DuckDB reads each table (once, lazily: the typed cleaning step is the read) with the dialect fixed (comma, double quote, header row, every column text) and
 ``strict_mode``: a row with too many or too few fields, or a quote that breaks the row, is *set aside*
 (``store_rejects``) instead of being shifted into other columns. The file's records are also counted without
 the parser (:mod:`helpers.data.rawscan`), and ``raw records = parsed + set aside`` is checked per table; a
@@ -36,7 +36,7 @@ BROKEN_QUOTE_RULE = f"닫히지 않은 따옴표({rawscan.MAX_RECORD_LINES}줄 �
 
 @dataclass
 class Parsed:
-    """One table read into DuckDB table ``raw_<key>`` (text columns; ``rowid`` follows the file order)."""
+    """One table read into the relation ``raw_<key>`` (text columns and ``_row``, the record's order in the file)."""
 
     key: str
     source: Path               # the user's file (named in messages)
@@ -78,18 +78,42 @@ def _q(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, key: str, source: Path, utf8: Path, scan: rawscan.RawScan,
-             work: Path, required: tuple[str, ...]) -> Parsed:
-    """Parse one UTF-8 CSV strictly into ``raw_<key>``; check raw records = parsed + set aside."""
+def open_raw(con: duckdb.DuckDBPyConnection, key: str, source: Path, utf8: Path, scan: rawscan.RawScan,
+             work: Path, required: tuple[str, ...]):
+    """Register ``raw_<key>``: a lazy strict read of one UTF-8 CSV (every column text, ``_row`` = the record's
+    order in the file). The file is parsed once, by the step that reads ``raw_<key>`` (the typed step);
+    then call the returned ``finish(parsed)`` with the number of records read: it checks raw records = parsed
+    + set aside and returns the :class:`Parsed` (with the set-aside lines)."""
     names = read_header(key, source, utf8, required)
     path = utf8
     if scan.set_aside:
         path = rawscan.without_lines(utf8, scan.set_aside, work / f"{key}.lines.csv")
-    con.execute(f"""CREATE TABLE raw_{key} AS SELECT * FROM read_csv({_q(path)}, header=true,
-        columns={_columns_sql(names)}, auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true,
-        null_padding=false, ignore_errors=true, store_rejects=true, rejects_table='rej_{key}',
-        rejects_scan='rejscan_{key}', max_line_size=4194304)""")
-    parsed = con.execute(f"SELECT count(*) FROM raw_{key}").fetchone()[0]
+    # row_number() OVER () runs as a streaming window in scan order (insertion order kept until finish): the file
+    # order, as the rowid of a table read from the file would be
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW raw_{key} AS SELECT row_number() OVER () - 1 AS _row, *
+        FROM read_csv({_q(path)}, header=true, columns={_columns_sql(names)}, auto_detect=false, delim=',',
+        quote='"', escape='"', strict_mode=true, null_padding=false, ignore_errors=true, store_rejects=true,
+        rejects_table='rej_{key}', rejects_scan='rejscan_{key}', max_line_size=4194304)""")
+
+    def finish(parsed: int) -> Parsed:
+        con.execute("SET preserve_insertion_order = false")
+        return _checked(con, key, source, scan, parsed)
+    return finish
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, key: str, source: Path, utf8: Path, scan: rawscan.RawScan,
+             work: Path, required: tuple[str, ...]) -> Parsed:
+    """Parse one UTF-8 CSV strictly into the table ``raw_<key>`` now (text columns and ``_row``); check raw
+    records = parsed + set aside. (The data layer reads lazily instead: :func:`open_raw`.)"""
+    finish = open_raw(con, key, source, utf8, scan, work, required)
+    con.execute(f"CREATE TEMP TABLE raw_{key}_csv AS SELECT * FROM raw_{key}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_{key} AS SELECT * FROM raw_{key}_csv")
+    return finish(con.execute(f"SELECT count(*) FROM raw_{key}_csv").fetchone()[0])
+
+
+def _checked(con, key: str, source: Path, scan: rawscan.RawScan, parsed: int) -> Parsed:
+    """Raw records = parsed + set aside (parser rejects and the byte scan's lines), else a DataError."""
     rejected = _rejected(con, key, source, scan)
     if scan.records != parsed + len(rejected) - len(scan.set_aside):
         first = (f" (first suspicious line: {scan.continuation_lines[0] - 1})" if scan.continuation_lines else "")

@@ -18,7 +18,7 @@ import numpy as np
 
 from helpers.common.errors import DataError
 
-CHUNK = 1 << 26
+CHUNK = 1 << 21  # 2 MB: numpy temporaries stay in reused heap memory (64 MB chunks cost page faults)
 #: A quoted value may hold line breaks (valid CSV), but a record spanning more lines than this is a broken quote.
 MAX_RECORD_LINES = 10
 ENCODINGS = {"auto", "utf-8", "utf-8-sig", "cp949", "euc-kr"}
