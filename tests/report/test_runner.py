@@ -148,7 +148,7 @@ def test_only_reuses_the_windows_last_complete_products(nb_dir, raw_folder, tmp_
               "display(Markdown('읽음 ' + (Path(output_dir) / 'data' / 'x.csv').read_text()))", "둘째 장")
     with pytest.raises(ChapterFailed, match="FileNotFoundError"):  # no complete report yet: nothing to reuse
         _run(nb_dir, raw_folder, out, only=["02"])
-    _run(nb_dir, raw_folder, out, extra_params={"threshold": 0.7})
+    _run(nb_dir, raw_folder, out, extra_params={"threshold": 0.7}, jobs=1)  # 02 reads 01's file: one at a time
     res = _run(nb_dir, raw_folder, out, only=["02"])
     page = (res.report_dir / "html" / "02_second.html").read_text(encoding="utf-8")
     assert "읽음 0.7" in page
