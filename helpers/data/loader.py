@@ -156,15 +156,14 @@ def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, 
                  engine_choice: str = "duckdb") -> tuple[dict, dict]:
     """Scan, parse and clean the tables into ``work``; return the meta (files, log, tables) and raw scans.
 
-    ``engine_choice`` names the engine of the run. The cleaning runs in DuckDB until the shared cleaning steps
-    (``queries/cleaning.py``, ``clean_tables(..., backend=open_backend(engine_choice))``) are wired here.
+    ``engine_choice`` names the engine of the run (see :func:`_clean`).
     """
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # numpy and I/O release the GIL
         futures = {k: pool.submit(rawscan.scan, p, encoding, sums[k]) for k, p in files.items()}
         scans = {k: f.result() for k, f in futures.items()}
     utf8 = {k: (_transcode(p, work / "utf8" / f"{k}.csv") if scans[k].encoding == "cp949" else p)
             for k, p in files.items()}
-    result = engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress)
+    result = _clean(utf8, work, files, scans, engine_choice, progress)
     from helpers.data import schemas  # pandera is slow to import: only when cleaning
     schemas.validate_parquet(result.paths, files)
     shutil.rmtree(work / "utf8", ignore_errors=True)
@@ -178,6 +177,21 @@ def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, 
                   "raw_rows": engine_rows[f"raw_{k}"], "set_aside": engine_rows[f"set_aside_{k}"],
                   "dropped": engine_rows[f"dropped_{k}"], "clean_rows": engine_rows[k]} for k in files]
     return {"files": file_rows, "log": result.log, "tables": tables}, scans
+
+
+def _clean(utf8: dict, work: Path, files: dict, scans: dict, engine_choice: str, progress):
+    """``engine.clean_tables`` on the chosen engine: Spark parses and cleans when the cleaning takes a backend
+    (the shared cleaning steps); otherwise (and for DuckDB) the cleaning's own DuckDB connection does."""
+    options = {}
+    if engine_choice != "duckdb" and "parse" in inspect.signature(engine.clean_tables).parameters:
+        from helpers.data.backends.spark import parse_spark  # noqa: PLC0415 - optional extra
+        options = {"backend": open_backend(engine_choice), "parse": parse_spark}
+    try:
+        return engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress,
+                                   **options)
+    finally:
+        if options:
+            options["backend"].close()
 
 
 def _publish_cache(work: Path, target: Path, meta: dict) -> None:

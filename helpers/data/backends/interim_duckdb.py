@@ -50,7 +50,7 @@ class InterimDuckDBBackend:
     def read_csv_text(self, name: str, path: Path, columns: list[str]) -> None:
         self.con.execute("SET preserve_insertion_order = true")
         cols = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(f"""CREATE OR REPLACE TABLE {name} AS SELECT {cols}, row_number() OVER () - 1 AS _row
+        self.con.execute(f"""CREATE OR REPLACE TABLE {name} AS SELECT row_number() OVER () - 1 AS _row, {cols}
             FROM read_csv({_q(path)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"',
                           parallel = false)""")
 

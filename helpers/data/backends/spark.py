@@ -169,7 +169,7 @@ class SparkBackend:
 
     # -- relations ------------------------------------------------------------------------------------
     def read_csv_text(self, name: str, path: Path, columns: list[str]) -> None:
-        """``name``: the file's columns ``columns`` as text plus ``_row`` (file order), malformed records apart.
+        """``name``: ``_row`` (file order) and the file's columns ``columns`` as text; malformed records apart.
 
         ``multiLine`` keeps one file in one partition, so ``monotonically_increasing_id`` numbers the records
         0, 1, 2, ... in file order. Records with too many or too few fields go to ``<name>_rejects``
@@ -190,7 +190,7 @@ class SparkBackend:
         df = df.persist()
         self._held[name] = df
         pick = [F.col(f"_c{header.index(c)}").alias(c) for c in columns]
-        df.where(F.col("_corrupt").isNull()).select(*pick, "_row").createOrReplaceTempView(name)
+        df.where(F.col("_corrupt").isNull()).select("_row", *pick).createOrReplaceTempView(name)
         df.where(F.col("_corrupt").isNotNull()).select("_row", F.col("_corrupt").alias("text")) \
             .createOrReplaceTempView(f"{name}_rejects")
 
@@ -278,3 +278,43 @@ def _header(path: Path) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out.append(n if seen[n] == 1 else f"{n}__{seen[n]}")
     return out
+
+
+def _reject_rule(text: str, width: int) -> str:
+    import csv  # noqa: PLC0415
+
+    from helpers.data import parsing  # noqa: PLC0415
+    fields = next(csv.reader([text]), [])
+    kind = "TOO MANY COLUMNS" if len(fields) > width else "MISSING COLUMNS"
+    return parsing._REJECT_RULES[kind]
+
+
+def parse_spark(backend: SparkBackend, key: str, source: Path, utf8: Path, scan, work: Path, required):
+    """The strict parse on Spark (the ``parse`` hook of ``engine.clean_tables``): ``raw_<key>`` with ``_row``.
+
+    Mirrors :func:`helpers.data.parsing.load_raw`: the byte scan's set-aside lines (blank, broken quotes) are
+    removed first, records with another number of fields than the header are set aside with their line, and
+    ``raw records = parsed + set aside`` is checked.
+    """
+    from helpers.data import parsing, rawscan  # noqa: PLC0415
+    names = parsing.read_header(key, source, utf8, required)
+    path = rawscan.without_lines(utf8, scan.set_aside, work / f"{key}.lines.csv") if scan.set_aside else utf8
+    backend.read_csv_text(f"raw_{key}", path, names)
+    parsed = int(backend.rows(f"SELECT count(*) FROM raw_{key}")[0][0])
+    rej = backend.fetch(f"SELECT _row, text FROM raw_{key}_rejects ORDER BY _row")
+    lines = rawscan.physical_lines(scan, (rej["_row"] + 2).tolist())  # parser numbering: header = line 1
+    parser = pd.DataFrame({"table": key, "file": source.name, "line": lines,
+                           "rule": [_reject_rule(t, len(names)) for t in rej["text"]],
+                           "text": rej["text"].astype(str).str.slice(0, 500)})
+    scanned = pd.DataFrame(
+        [(key, source.name, ln, parsing.BLANK_RULE, "") for ln in scan.blank_lines]
+        + [(key, source.name, ln, parsing.BROKEN_QUOTE_RULE, "") for ln in scan.broken_quote_lines],
+        columns=list(parsing.REJECTED_COLUMNS))
+    rejected = pd.concat([parser, scanned], ignore_index=True) if len(scanned) else parser
+    rejected["line"] = rejected["line"].astype("int64")
+    rejected = rejected.sort_values("line", kind="stable").reset_index(drop=True)
+    if scan.records != parsed + len(rejected) - len(scan.set_aside):
+        raise DataError(f"File '{source}' (table {key}): Spark read {parsed:,} records and set aside "
+                        f"{len(rejected) - len(scan.set_aside):,}, but a quote-aware count finds {scan.records:,}. "
+                        "Check the quotes in the file, or re-export it with every text value quoted.")
+    return parsing.Parsed(key=key, source=source, scan=scan, parsed=parsed, rejected=rejected)
