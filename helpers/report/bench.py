@@ -260,28 +260,28 @@ def spark_rows(folder: Path) -> list[dict]:
 GROWN_TABLES = ("01", "02", "04", "05")
 
 
-def grow_folder(src: Path, dest: Path, factor: int, chunk: int = 1_000_000) -> Path:
-    """Write the six tables of ``src`` into ``dest`` with ``factor`` copies of every client (UTF-8).
+def grow_folder(src: Path, dest: Path, factor: int) -> Path:
+    """Write the six tables of ``src`` into ``dest`` with ``factor`` copies of every client (same bytes, encoding).
 
-    Copy ``i`` > 0 prefixes each CLNT_ID with ``i`` and zero padding (``1000000000102``): new clients with the
-    same behaviour, so every table with client rows grows ``factor`` times; Master and Search2 stay as they are.
+    Copy ``i`` > 0 of a line starts with ``i`` and six zeros (CLNT_ID ``102`` becomes ``1000000102``): new
+    clients with the same behaviour, so every table with client rows (CLNT_ID first) grows ``factor`` times;
+    Master and Search2 are copied as they are. A byte-level copy: the continuation line of a multi-line record
+    gets the prefix too (it is then set aside like any broken line: a handful of lines); blank lines are not
+    copied; a zero-padded id (``0102``) becomes another client than its unpadded twin in the copies.
     """
-    import csv
-
-    from helpers.data.loader import detect_encoding, find_tables
+    from helpers.data.loader import find_tables
     dest.mkdir(parents=True, exist_ok=True)
     for key, path in find_tables(src).items():
-        num = config.TABLES[key][0]
-        grow = factor if num in GROWN_TABLES else 1
-        enc = detect_encoding(path)
-        with open(dest / path.name, "w", encoding="utf-8", newline="") as out:
-            header = True
-            for part in pd.read_csv(path, dtype=str, encoding="utf-8-sig" if enc == "utf-8" else enc,
-                                    keep_default_na=False, na_filter=False, chunksize=chunk, on_bad_lines="skip"):
-                for i in range(grow):
-                    copy = part if i == 0 else part.assign(CLNT_ID=str(i) + part["CLNT_ID"].str.zfill(12))
-                    copy.to_csv(out, index=False, header=header, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-                    header = False
+        grow = factor if config.TABLES[key][0] in GROWN_TABLES else 1
+        body = path.read_bytes()
+        with open(dest / path.name, "wb") as out:
+            out.write(body)
+            if not body.endswith(b"\n"):
+                out.write(b"\n")
+            lines = body.split(b"\n")[1:] if grow > 1 else []  # no header in the copies
+            for i in range(1, grow):
+                prefix = f"{i}000000".encode()
+                out.write(b"".join(prefix + line + b"\n" for line in lines if line.strip()))
     return dest
 
 
@@ -292,7 +292,7 @@ def growth_curve(folder: Path, factors: tuple[int, ...] = (1, 2, 4)) -> list[dic
         work = Path(tempfile.mkdtemp(prefix=f"bench-grow{factor}-"))
         try:
             t0 = time.time()
-            grown = grow_folder(folder, work / "data", factor)
+            grown = folder if factor == 1 else grow_folder(folder, work / "data", factor)
             print(f"[bench] growth {factor}x: data written in {time.time() - t0:.0f} s", flush=True)
             rows.append(dict(data_layer_row(grown, "duckdb", work / "cache", f"DuckDB data layer {factor}x"),
                              factor=factor))
