@@ -290,31 +290,40 @@ def _reject_rule(text: str, width: int) -> str:
 
 
 def parse_spark(backend: SparkBackend, key: str, source: Path, utf8: Path, scan, work: Path, required):
-    """The strict parse on Spark (the ``parse`` hook of ``engine.clean_tables``): ``raw_<key>`` with ``_row``.
+    """The strict parse on Spark (the ``parse`` hook of ``engine.clean_tables``): registers ``raw_<key>``.
 
-    Mirrors :func:`helpers.data.parsing.load_raw`: the byte scan's set-aside lines (blank, broken quotes) are
-    removed first, records with another number of fields than the header are set aside with their line, and
-    ``raw records = parsed + set aside`` is checked.
+    Mirrors :func:`helpers.data.parsing.open_raw`: the byte scan's set-aside lines (blank, broken quotes) are
+    removed first; records with another number of fields than the header are set aside with their line.
+    Returns ``finish(parsed) -> parsing.Parsed``, which checks ``raw records = parsed + set aside``.
     """
     from helpers.data import parsing, rawscan  # noqa: PLC0415
     names = parsing.read_header(key, source, utf8, required)
     path = rawscan.without_lines(utf8, scan.set_aside, work / f"{key}.lines.csv") if scan.set_aside else utf8
     backend.read_csv_text(f"raw_{key}", path, names)
-    parsed = int(backend.rows(f"SELECT count(*) FROM raw_{key}")[0][0])
+
+    def finish(parsed: int):
+        rejected = _spark_rejected(backend, key, source, scan, len(names))
+        if scan.records != parsed + len(rejected) - len(scan.set_aside):
+            raise DataError(f"File '{source}' (table {key}): Spark read {parsed:,} records and set aside "
+                            f"{len(rejected) - len(scan.set_aside):,}, but a quote-aware count finds "
+                            f"{scan.records:,}. Check the quotes in the file, or re-export it with every text value "
+                            "quoted.")
+        return parsing.Parsed(key=key, source=source, scan=scan, parsed=parsed, rejected=rejected)
+    return finish
+
+
+def _spark_rejected(backend: SparkBackend, key: str, source: Path, scan, width: int) -> pd.DataFrame:
+    """Every set-aside record: Spark's malformed records (with their physical line) and the byte scan's lines."""
+    from helpers.data import parsing, rawscan  # noqa: PLC0415
     rej = backend.fetch(f"SELECT _row, text FROM raw_{key}_rejects ORDER BY _row")
     lines = rawscan.physical_lines(scan, (rej["_row"] + 2).tolist())  # parser numbering: header = line 1
     parser = pd.DataFrame({"table": key, "file": source.name, "line": lines,
-                           "rule": [_reject_rule(t, len(names)) for t in rej["text"]],
+                           "rule": [_reject_rule(t, width) for t in rej["text"]],
                            "text": rej["text"].astype(str).str.slice(0, 500)})
     scanned = pd.DataFrame(
         [(key, source.name, ln, parsing.BLANK_RULE, "") for ln in scan.blank_lines]
         + [(key, source.name, ln, parsing.BROKEN_QUOTE_RULE, "") for ln in scan.broken_quote_lines],
         columns=list(parsing.REJECTED_COLUMNS))
-    rejected = pd.concat([parser, scanned], ignore_index=True) if len(scanned) else parser
-    rejected["line"] = rejected["line"].astype("int64")
-    rejected = rejected.sort_values("line", kind="stable").reset_index(drop=True)
-    if scan.records != parsed + len(rejected) - len(scan.set_aside):
-        raise DataError(f"File '{source}' (table {key}): Spark read {parsed:,} records and set aside "
-                        f"{len(rejected) - len(scan.set_aside):,}, but a quote-aware count finds {scan.records:,}. "
-                        "Check the quotes in the file, or re-export it with every text value quoted.")
-    return parsing.Parsed(key=key, source=source, scan=scan, parsed=parsed, rejected=rejected)
+    out = pd.concat([parser, scanned], ignore_index=True) if len(scanned) else parser
+    out["line"] = out["line"].astype("int64")
+    return out.sort_values("line", kind="stable").reset_index(drop=True)
