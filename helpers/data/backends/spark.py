@@ -166,6 +166,7 @@ class SparkBackend:
         self.dialect = SparkDialect()
         self.collect_writes = self.master.startswith("local") if collect_writes is None else collect_writes
         self._held: dict[str, object] = {}
+        self.rejects: dict[str, pd.DataFrame] = {}
 
     # -- relations ------------------------------------------------------------------------------------
     def read_csv_text(self, name: str, path: Path, columns: list[str]) -> None:
@@ -173,7 +174,7 @@ class SparkBackend:
 
         ``multiLine`` keeps one file in one partition, so ``monotonically_increasing_id`` numbers the records
         0, 1, 2, ... in file order. Records with too many or too few fields go to ``<name>_rejects``
-        (``_row, text``) instead of being shifted into other columns.
+        (``backend.rejects[name]``: ``_row, text``) instead of being shifted into other columns.
         """
         from pyspark.sql import functions as F  # noqa: PLC0415
         from pyspark.sql import types as T  # noqa: PLC0415
@@ -191,8 +192,10 @@ class SparkBackend:
         self._held[name] = df
         pick = [F.col(f"_c{header.index(c)}").alias(c) for c in columns]
         df.where(F.col("_corrupt").isNull()).select("_row", *pick).createOrReplaceTempView(name)
-        df.where(F.col("_corrupt").isNotNull()).select("_row", F.col("_corrupt").alias("text")) \
-            .createOrReplaceTempView(f"{name}_rejects")
+        # the malformed records now, while the cached read holds every column (Spark refuses a later scan of
+        # the raw file that needs only the corrupt-record column); they are few
+        bad = df.where(F.col("_corrupt").isNotNull()).select("_row", F.col("_corrupt").alias("text"))
+        self.rejects[name] = arrow_to_pandas(plain_arrow(bad.toArrow()))
 
     def register_parquet(self, name: str, path: Path) -> None:
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
@@ -315,7 +318,7 @@ def parse_spark(backend: SparkBackend, key: str, source: Path, utf8: Path, scan,
 def _spark_rejected(backend: SparkBackend, key: str, source: Path, scan, width: int) -> pd.DataFrame:
     """Every set-aside record: Spark's malformed records (with their physical line) and the byte scan's lines."""
     from helpers.data import parsing, rawscan  # noqa: PLC0415
-    rej = backend.fetch(f"SELECT _row, text FROM raw_{key}_rejects ORDER BY _row")
+    rej = backend.rejects[f"raw_{key}"].sort_values("_row")
     lines = rawscan.physical_lines(scan, (rej["_row"] + 2).tolist())  # parser numbering: header = line 1
     parser = pd.DataFrame({"table": key, "file": source.name, "line": lines,
                            "rule": [_reject_rule(t, width) for t in rej["text"]],
