@@ -15,13 +15,17 @@ DATA_DIR ?=
 PARAMS ?=
 ID ?=
 REPORT_DIR ?=
+ENGINE ?=
+SPARK_MASTER ?=
 REPORT_ARGS := --start $(START) --end $(END) --seed $(SEED) --scale $(SCALE) \
-	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(PARAMS),--params $(PARAMS))
+	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(PARAMS),--params $(PARAMS)) \
+	$(if $(ENGINE),--engine $(ENGINE)) $(if $(SPARK_MASTER),--spark-master $(SPARK_MASTER))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-10s %s\n", $$1, $$2}'
 	@echo "  variables: START END SEED SCALE (tiny|sample|full) DATA_DIR (real data folder) PARAMS (YAML file)"
 	@echo "             ID (customer id for profile/scan) REPORT_DIR (report folder for profile/scan; default: latest)"
+	@echo "             ENGINE (duckdb|spark; spark installs the extra .[spark], needs Java 17+) SPARK_MASTER (cluster URL)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 not found as '$(PYTHON)'; run e.g. make PYTHON=python3 ..."; exit 1; }
@@ -34,8 +38,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create/update the virtual environment (.venv); a no-op when up to date
 
-report: $(STAMP) ## Render the whole report (default: sample synthetic data, 2018-04-01..2018-09-30)
+report: $(STAMP) ## Render the whole report (default: sample synthetic data, 2018-04-01..2018-09-30; ENGINE=spark)
+	$(if $(filter spark,$(ENGINE)),$(MAKE) --no-print-directory spark-extra)
 	$(PY) -m helpers report $(REPORT_ARGS)
+
+spark-extra: $(STAMP) ## Install the optional Spark engine (pyspark) into .venv; needs Java 17+ to run
+	@command -v java >/dev/null 2>&1 || [ -n "$$JAVA_HOME" ] || echo "warning: Java not found; Spark needs Java 17+ (e.g. apt-get install openjdk-17-jre-headless)"
+	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install --quiet -e '.[spark]'
 
 test: $(STAMP) ## Lint, then run the test suite (unit tests + one end-to-end render on tiny data)
 	$(PY) -m ruff check helpers tests notebooks
@@ -61,4 +70,4 @@ scan: $(STAMP) ## Smart-store entrance scan (welcome coupons) for a customer: ma
 clean: ## Remove rendered reports and caches (keeps generated synthetic data)
 	rm -rf reports/.builds reports/.failed-* reports/[0-9]* reports/bench reports/latest data/cache
 
-.PHONY: help install report test lint data bench profile scan clean
+.PHONY: help install report spark-extra test lint data bench profile scan clean

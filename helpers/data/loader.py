@@ -4,10 +4,15 @@ The first load of a folder parses the CSVs in DuckDB (``engine.clean_tables``), 
 tables against the declared schemas (``schemas``) and stores them as Parquet under
 ``data/cache/<key>/`` where the key is built from the source files' checksums and the cleaning code.
 Later loads (every other chapter, every rerun) only read Parquet.
+
+The window views and the shared queries run on the engine chosen by ``engine`` (``duckdb``, the default, or
+``spark``; also ``$HELPERS_ENGINE``, see :mod:`helpers.data.backends`). Both engines give the same frames and
+the same cleaned tables, so the cache key does not name the engine.
 """
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -24,8 +29,9 @@ import pyarrow.parquet as pq
 from helpers.common import config
 from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
-from helpers.data import engine, faults, rawscan
+from helpers.data import backends, engine, faults, rawscan
 from helpers.data.synthetic.constants import GENERATOR_VERSION
+from helpers.data.views import Views
 
 CACHE_FORMAT = 4
 #: Sort keys of the window tables (every other column is a function of these, so the order is total up to
@@ -96,8 +102,8 @@ def _transcode(path: Path, dest: Path) -> Path:
 
 def _code_version() -> str:
     h = hashlib.sha256()
-    for mod in ("data/engine.py", "data/schemas.py", "common/config.py", "data/loader.py", "data/parsing.py",
-                "data/cleaning.py", "data/rawscan.py"):
+    for mod in ("data/engine.py", "data/views.py", "data/schemas.py", "common/config.py", "data/loader.py", "data/parsing.py",
+                "data/cleaning.py", "data/rawscan.py", "data/queries/cleaning.py", "data/backends/duckdb.py"):
         h.update((Path(__file__).parents[1] / mod).read_bytes())
     return h.hexdigest()[:12] + f"-f{CACHE_FORMAT}"
 
@@ -146,14 +152,18 @@ def _table_record(path: Path) -> dict:
     return {"rows": pq.ParquetFile(path).metadata.num_rows, "sha256": file_checksum(path)}
 
 
-def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, progress) -> tuple[dict, dict]:
-    """Scan, parse and clean the tables into ``work``; return the meta (files, log, tables) and raw scans."""
+def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, progress,
+                 engine_choice: str = "duckdb") -> tuple[dict, dict]:
+    """Scan, parse and clean the tables into ``work``; return the meta (files, log, tables) and raw scans.
+
+    ``engine_choice`` names the engine of the run (see :func:`_clean`).
+    """
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:  # numpy and I/O release the GIL
         futures = {k: pool.submit(rawscan.scan, p, encoding, sums[k]) for k, p in files.items()}
         scans = {k: f.result() for k, f in futures.items()}
     utf8 = {k: (_transcode(p, work / "utf8" / f"{k}.csv") if scans[k].encoding == "cp949" else p)
             for k, p in files.items()}
-    result = engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress)
+    result = _clean(utf8, work, files, scans, engine_choice, progress)
     from helpers.data import schemas  # pandera is slow to import: only when cleaning
     schemas.validate_parquet(result.paths, files)
     shutil.rmtree(work / "utf8", ignore_errors=True)
@@ -169,6 +179,21 @@ def _build_cache(files: dict[str, Path], work: Path, encoding: str, sums: dict, 
     return {"files": file_rows, "log": result.log, "tables": tables}, scans
 
 
+def _clean(utf8: dict, work: Path, files: dict, scans: dict, engine_choice: str, progress):
+    """``engine.clean_tables`` on the chosen engine: on Spark, Spark's CSV reader parses and Spark runs the shared
+    cleaning steps; DuckDB (default) uses its strict reader and its own connection."""
+    options = {}
+    if engine_choice != "duckdb":
+        from helpers.data.backends.spark import parse_spark  # noqa: PLC0415 - optional extra
+        options = {"backend": backends.get_backend(engine_choice), "parse": parse_spark}
+    try:
+        return engine.clean_tables(utf8, work, sources=files, scans=scans, threads=os.cpu_count(), progress=progress,
+                                   **options)
+    finally:
+        if options:
+            options["backend"].close()
+
+
 def _publish_cache(work: Path, target: Path, meta: dict) -> None:
     """meta.json last (its presence means complete), then one rename; a damaged old copy is moved away first."""
     tmp_meta = work / f".meta.{os.getpid()}.json"
@@ -181,11 +206,12 @@ def _publish_cache(work: Path, target: Path, meta: dict) -> None:
     work.rename(target)
 
 
-def _clean_into_cache(data_dir, files, target: Path, encoding: str, sums: dict, damaged: str, progress) -> dict:
+def _clean_into_cache(data_dir, files, target: Path, encoding: str, sums: dict, damaged: str, progress,
+                      engine_choice: str = "duckdb") -> dict:
     progress(f"[data] cleaning {len(files)} tables from {data_dir} (first run; cached afterwards)")
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        meta, _ = _build_cache(files, work, encoding, sums, progress)
+        meta, _ = _build_cache(files, work, encoding, sums, progress, engine_choice)
         if damaged:
             meta["log"].append({"table": "cache", "rule": f"캐시 손상({damaged}) → CSV에서 다시 만듦", "rows": 1,
                                 "action": "repaired"})
@@ -204,12 +230,17 @@ def _clean_into_cache(data_dir, files, target: Path, encoding: str, sums: dict, 
 
 
 def prepare(data_dir: str | Path, *, encoding: str = "auto", cache_dir: str | Path | None = None,
-            source: str | None = None, progress=print) -> tuple[dict[str, Path], pd.DataFrame, Fingerprint]:
+            source: str | None = None, progress=print,
+            engine: str | None = None) -> tuple[dict[str, Path], pd.DataFrame, Fingerprint]:
     """Clean the folder's tables once (cached, verified on every read) and return Parquet paths, log, fingerprint.
+
+    ``engine`` (``duckdb``/``spark``, default ``$HELPERS_ENGINE`` or DuckDB) runs the cleaning; both engines write
+    the same cleaned tables, so the cache key does not include it and either engine reuses the other's cache.
 
     Two loaders of the same data wait for each other (a lock per cache key): the second finds the finished
     cache. A cached Parquet whose checksum or row count differs from the record is rebuilt from the CSVs.
     """
+    engine_choice = backends.engine_name(engine)
     files = find_tables(data_dir)
     if encoding not in rawscan.ENCODINGS:
         raise DataError(f"encoding='{encoding}' is not supported: use one of {sorted(rawscan.ENCODINGS)}.")
@@ -230,7 +261,7 @@ def prepare(data_dir: str | Path, *, encoding: str = "auto", cache_dir: str | Pa
         if meta is None:
             if damaged:
                 progress(f"[data] cache {target} is damaged ({damaged}): rebuilding it from the CSVs")
-            meta = _clean_into_cache(data_dir, files, target, encoding, sums, damaged, progress)
+            meta = _clean_into_cache(data_dir, files, target, encoding, sums, damaged, progress, engine_choice)
     fp.files = meta["files"]
     paths = {k: target / f"{k}.parquet" for k in (*config.TABLES, "rejected_lines")}
     return paths, pd.DataFrame(meta["log"]), fp
@@ -239,12 +270,14 @@ def prepare(data_dir: str | Path, *, encoding: str = "auto", cache_dir: str | Pa
 class Dataset:
     """The cleaned tables restricted to ``[start_date, end_date]`` (inclusive), as pandas frames.
 
-    Frames are built in DuckDB once per (data, window) and cached as Parquet beside the cleaned tables,
-    so that every chapter of a run reads them instead of recomputing the joins.
+    Frames are built in the engine (``engine``: DuckDB by default, or Spark) once per (data, window) and cached
+    as Parquet beside the cleaned tables, so that every chapter of a run reads them instead of recomputing the
+    joins. ``engine_options`` go to the backend (Spark: ``master``, ``shuffle_partitions``, ...).
     """
 
     def __init__(self, paths: dict[str, Path], log: pd.DataFrame, fingerprint: Fingerprint,
-                 start_date: str, end_date: str, *, check_coverage: bool = True):
+                 start_date: str, end_date: str, *, check_coverage: bool = True, engine: str | None = None,
+                 engine_options: dict | None = None):
         self.start = parse_date(start_date, "start_date")
         self.end = parse_date(end_date, "end_date")
         if self.start > self.end:
@@ -252,7 +285,9 @@ class Dataset:
         self.paths = paths
         self.fingerprint = fingerprint
         s, e = self.start.date().isoformat(), self.end.date().isoformat()
-        self._views = engine.Views({k: p for k, p in paths.items() if k in config.TABLES}, s, e)
+        self.engine = backends.engine_name(engine)
+        self.backend = backends.get_backend(self.engine, **(engine_options or {}))
+        self._views = Views(self.backend, {k: p for k, p in paths.items() if k in config.TABLES}, s, e)
         lo, hi = self._views.date_range()
         self.data_start, self.data_end = lo, hi
         if check_coverage and (self.start < lo or self.end > hi):
@@ -281,7 +316,7 @@ class Dataset:
 
     # -- cached window tables -------------------------------------------------------------------
     def _ensure(self, name: str, sql: str) -> str:
-        """Write the window table once (Parquet, verified by checksum) and return it as a DuckDB source."""
+        """Write the window table once (Parquet, verified by checksum) and return its relation name."""
         path = self._window_dir / f"{name}.parquet"
         if name not in self._verified:
             try:
@@ -289,8 +324,9 @@ class Dataset:
                     self._ensure_locked(name, sql, path)
             except OSError as exc:
                 raise faults.describe_os_error(path, exc, "writing the window table") from None
+            self.backend.register_parquet(f"w_{name}", path)
             self._verified.add(name)
-        return f"read_parquet('{path}')"
+        return f"w_{name}"
 
     def _ensure_locked(self, name: str, sql: str, path: Path) -> None:
         manifest_path = self._window_dir / "manifest.json"
@@ -304,8 +340,7 @@ class Dataset:
                 pass
             print(f"[data] window table {path} is damaged (checksum or rows differ): rebuilding it")
         try:  # a total order (up to identical rows): the same data gives the same bytes on every run
-            order = WINDOW_ORDER.get(name.split("_")[0])
-            self._views.write(f"SELECT * FROM ({sql}) ORDER BY {order}" if order else sql, path)
+            self._views.write(sql, path, order_by=WINDOW_ORDER.get(name.split("_")[0]))
         except Exception as exc:  # noqa: BLE001
             if faults.is_machine_fault(exc):
                 raise faults.describe_os_error(path, exc, "writing the window table") from None
@@ -375,11 +410,14 @@ class Dataset:
         """Run a shared query (:mod:`helpers.data.queries`) over the window relations; returns its frame.
 
         ``fn(**params)`` returns SQL over ``purchases``, ``sessions``, ``clients`` and ``customers``. Only such
-        analysis-size aggregates should cross into pandas. Results are memoised per (query, parameters).
+        analysis-size aggregates should cross into pandas. Results are memoised per (query, parameters). A
+        query with a keyword ``d`` receives the engine's dialect (:class:`~helpers.data.backends.base.Dialect`).
         """
         key = f"q:{fn.__module__}.{fn.__qualname__}:{sorted(params.items())!r}"
         if key not in self._memo:
             self._register_window()
+            if "d" in inspect.signature(fn).parameters and "d" not in params:
+                params = dict(params, d=self.backend.dialect)
             df = self._views.df(fn(**params))
             for col in df.columns.intersection(["SESS_DT", "date"]):
                 df[col] = pd.to_datetime(df[col])
@@ -395,7 +433,7 @@ class Dataset:
                    "customers": self._ensure("customers", "SELECT * FROM custom"),
                    "clients": self._ensure("clients", self._views.clients_sql(purchases))}
         for name, src in sources.items():
-            self._views.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {src}")
+            self.backend.view(name, f"SELECT * FROM {src}")
         self._verified.add("window_views")
 
     def rejected_lines(self) -> pd.DataFrame:
@@ -431,7 +469,8 @@ class Dataset:
 
 def load_dataset(data_dir: str | Path | None, start_date: str, end_date: str, *, encoding: str = "auto",
                  seed: int = config.DEFAULT_SEED, scale: str = config.DEFAULT_SCALE,
-                 cache_dir: str | Path | None = None, progress=print) -> Dataset:
+                 cache_dir: str | Path | None = None, progress=print, engine: str | None = None,
+                 engine_options: dict | None = None) -> Dataset:
     """Load the L.Point tables of ``data_dir`` for the window (synthetic data when ``data_dir`` is empty).
 
     Parameters
@@ -441,6 +480,9 @@ def load_dataset(data_dir: str | Path | None, start_date: str, end_date: str, *,
         generated once and reused.
     start_date, end_date : str
         Inclusive ISO dates of the analysis window.
+    engine : str, optional
+        ``duckdb`` (default) or ``spark``; empty: ``$HELPERS_ENGINE``, else DuckDB. ``engine_options`` go to
+        the backend (Spark: ``master`` — ``local[*]``, ``spark://...``, ``yarn``, ``sc://...`` —, ...).
 
     Raises
     ------
@@ -455,8 +497,9 @@ def load_dataset(data_dir: str | Path | None, start_date: str, end_date: str, *,
     if not data_dir:
         data_dir, source = synthetic_dir(scale=scale, seed=seed, start_date=start_date, end_date=end_date,
                                          progress=progress)
-    paths, log, fp = prepare(data_dir, encoding=encoding, cache_dir=cache_dir, source=source, progress=progress)
-    return Dataset(paths, log, fp, start_date, end_date)
+    paths, log, fp = prepare(data_dir, encoding=encoding, cache_dir=cache_dir, source=source, progress=progress,
+                             engine=engine)
+    return Dataset(paths, log, fp, start_date, end_date, engine=engine, engine_options=engine_options)
 
 
 def synthetic_dir(*, scale: str = config.DEFAULT_SCALE, seed: int = config.DEFAULT_SEED,

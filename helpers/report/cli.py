@@ -16,6 +16,10 @@ def _report_args(p: argparse.ArgumentParser) -> None:
                    help="synthetic data size when no --data-dir is given")
     p.add_argument("--params", default=None, help="YAML file with chapter parameters")
     p.add_argument("--output-root", default=str(config.REPORTS_DIR), help="where <start>_<end>/ is written")
+    p.add_argument("--engine", default=None, choices=("duckdb", "spark"),
+                   help="engine of the data layer (default: $HELPERS_ENGINE, else duckdb; spark needs .[spark] + Java)")
+    p.add_argument("--spark-master", default=None,
+                   help="Spark master for --engine spark: local[*] (default), spark://host:7077, yarn, sc://host:15002")
     p.add_argument("--only", nargs="*", default=None, help="run only notebooks whose name starts with these (e.g. --only 06); the other "
                    "chapters' data products are reused from the window's last complete report")
     p.add_argument("--jobs", type=int, default=config.DEFAULT_JOBS,
@@ -42,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--scales", nargs="*", default=["sample", "full"], choices=config.SCALES)
     b.add_argument("--start", default=config.DEFAULT_START)
     b.add_argument("--end", default=config.DEFAULT_END)
+    b.add_argument("--scale-rows", action="store_true",
+                   help="only the Spark local rows and the 1x/2x/4x growth curve of the data layer (full-scale data)")
+    b.add_argument("--data-dir", default=None, help="with --scale-rows: the full-scale folder (default: synthetic full)")
     args = parser.parse_args(argv)
 
     if args.command == "report":

@@ -296,13 +296,15 @@ def start_chapter(namespace: dict):
     """The first call of every chapter notebook: Korean font, the window's cleaned data, a header line.
 
     ``namespace`` is the notebook's ``globals()`` after the parameters cell, so the window, data folder and
-    seed come from the one tagged parameters cell. Returns the :class:`~helpers.data.loader.Dataset`.
+    seed come from the one tagged parameters cell. The engine is the notebook's ``engine`` parameter when it
+    declares one, else the run's (``$HELPERS_ENGINE``, set by the runner from ``--engine``). Returns the :class:`~helpers.data.loader.Dataset`.
     """
     from IPython.display import Markdown, display
     use_korean_font()
     route_progress()
     display(Markdown("**이 장의 요약**: 계산이 끝나면 채워집니다."), display_id=SUMMARY_ID)
-    ds = load_dataset(namespace["data_dir"], namespace["start_date"], namespace["end_date"], seed=namespace["seed"])
+    ds = load_dataset(namespace["data_dir"], namespace["start_date"], namespace["end_date"], seed=namespace["seed"],
+                      engine=namespace.get("engine") or None)  # else $HELPERS_ENGINE, set by the runner
     say(f"분석 기간 **{namespace['start_date']} ~ {namespace['end_date']}** · 데이터: {ds.fingerprint.source}")
     return ds
 

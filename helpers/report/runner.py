@@ -20,9 +20,14 @@ import nbformat
 from helpers.common import config
 from helpers.common.dates import parse_date
 from helpers.common.errors import DataError
+from helpers.data import backends
 from helpers.data.loader import load_dataset, synthetic_dir
 from helpers.report import publish, site
 from helpers.report.present import CHAPTER_ENV, PROGRESS_ENV
+
+#: Run parameters that choose the engine (not notebook parameters): they reach every chapter's kernel through
+#: the environment (``$HELPERS_ENGINE``, ``$HELPERS_SPARK_MASTER``), so no notebook has to declare them.
+ENGINE_PARAMETERS = {"engine": backends.ENGINE_ENV, "spark_master": "HELPERS_SPARK_MASTER"}
 
 TYPE_NAMES = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict}
 
@@ -346,6 +351,38 @@ def _failure_message(nb: Path, exc: Exception) -> str:
     return f"Chapter {nb.stem} failed: {type(exc).__name__}: {exc}"
 
 
+def engine_environment(params: dict) -> dict[str, str]:
+    """Take the engine's run parameters out of ``params``; return the environment variables they set.
+
+    ``engine`` is checked here (an unknown engine stops the run before anything executes).
+    """
+    env = {}
+    for name, var in ENGINE_PARAMETERS.items():
+        value = params.pop(name, None)
+        if value:
+            env[var] = backends.engine_name(str(value)) if name == "engine" else str(value)
+    return env
+
+
+class _Environment:
+    """Set environment variables for the run (chapter kernels inherit them); restore the old values after."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values, self.saved = values, {}
+
+    def __enter__(self):
+        self.saved = {k: os.environ.get(k) for k in self.values}
+        os.environ.update(self.values)
+        return self
+
+    def __exit__(self, *exc):
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def _load_window(params: dict, scale: str, progress) -> tuple[dict, object, object]:
     """Generate synthetic data if needed, clean + cache, check the window is covered — all before executing
     anything, so bad data stops the run with the loader's message. Returns (row counts, fingerprint, log)."""
@@ -430,11 +467,14 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
                data_dir: str | None = None, seed: int = config.DEFAULT_SEED, scale: str = config.DEFAULT_SCALE,
                params_file: str | None = None, extra_params: dict | None = None,
                output_root: str | Path = config.REPORTS_DIR, notebooks_dir: str | Path = config.NOTEBOOKS_DIR,
-               only: list[str] | None = None, jobs: int = config.DEFAULT_JOBS, progress=print) -> RunResult:
+               only: list[str] | None = None, jobs: int = config.DEFAULT_JOBS, engine: str | None = None,
+               spark_master: str | None = None, progress=print) -> RunResult:
     """Render the report for the window into ``<output_root>/<start>_<end>/`` (atomically).
 
     ``jobs`` chapters run side by side (each in its own kernel) where :data:`AFTER` allows: a chapter that reads
     other chapters' data products starts when they have finished.
+    ``engine`` (``duckdb``/``spark``; also ``engine:`` in the parameters file or ``$HELPERS_ENGINE``) runs the
+    data layer and the shared queries; ``spark_master`` picks the Spark cluster (default ``local[*]``).
 
     Raises
     ------
@@ -443,9 +483,20 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     ChapterFailed
         A notebook failed; the previous report for the window is left untouched.
     """
-    t0 = time.time()
     params = load_params_file(params_file)
     params.update(extra_params or {})
+    params.update({k: v for k, v in (("engine", engine), ("spark_master", spark_master)) if v})
+    env = engine_environment(params)
+    with _Environment(env):
+        result = _run_report(params, scale=scale, start_date=start_date, end_date=end_date, seed=seed,
+                             data_dir=data_dir, output_root=output_root, notebooks_dir=notebooks_dir, only=only,
+                             jobs=jobs, progress=progress)
+    return result
+
+
+def _run_report(params: dict, *, scale, start_date, end_date, data_dir, seed, output_root, notebooks_dir, only,
+                jobs, progress) -> RunResult:
+    t0 = time.time()
     for flag, value in (("start_date", start_date), ("end_date", end_date), ("seed", seed)):
         params.setdefault(flag, value)
     params.setdefault("data_dir", data_dir or "")
@@ -464,6 +515,7 @@ def run_report(*, start_date: str = config.DEFAULT_START, end_date: str = config
     tmp = publish.new_work_folder(output_root, name)
     kernel = _kernel_name()
     result = RunResult(report_dir=final, parameters={k: v for k, v in params.items() if k != "output_dir"})
+    result.parameters["engine"] = backends.engine_name()  # the run's engine ($HELPERS_ENGINE set above)
     if only:
         reused = reuse_products(output_root / name.split("_only-")[0], tmp)
         if reused:
@@ -531,6 +583,7 @@ def main_report(args) -> int:
         run_report(start_date=args.start, end_date=args.end, data_dir=args.data_dir, seed=args.seed,
                    scale=args.scale, params_file=args.params, output_root=args.output_root, only=args.only,
                    jobs=getattr(args, 'jobs', config.DEFAULT_JOBS),
+                   engine=getattr(args, "engine", None), spark_master=getattr(args, "spark_master", None),
                    progress=lambda message: print(message, flush=True))
     except (ParameterError, DataError) as exc:
         print(f"ERROR (nothing was executed): {exc}", file=sys.stderr)

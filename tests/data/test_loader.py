@@ -239,3 +239,24 @@ def test_query_runs_shared_sql_over_window_relations(ds):
     assert set(two["CLNT_ID"]) == set(want.loc[want["lines"] >= 2, "CLNT_ID"])
     clients = ds.query(lambda: "SELECT count(*) AS n FROM clients")
     assert clients["n"].iloc[0] == len(ds.clients())
+
+
+def test_unknown_engine_is_a_clear_error(raw_folder, cache_dir, monkeypatch):
+    """engine= and $HELPERS_ENGINE choose the engine; an unknown name says where it came from and what to use."""
+    with pytest.raises(DataError, match="engine='oracle'.*duckdb, spark"):
+        load_dataset(raw_folder, START, END, cache_dir=cache_dir, engine="oracle", progress=lambda *_: None)
+    monkeypatch.setenv("HELPERS_ENGINE", "Oracle")
+    with pytest.raises(DataError, match="HELPERS_ENGINE"):
+        load_dataset(raw_folder, START, END, cache_dir=cache_dir, progress=lambda *_: None)
+
+
+def _days_in_window(*, d, start: str = "2018-04-01", end: str = "2018-04-30") -> str:
+    span = d.days_between(f"DATE '{start}'", "date")
+    return f"SELECT count(*) AS days, max({span}) AS span FROM ({d.date_series(start, end)}) t"
+
+
+def test_query_receives_the_engine_dialect(ds):
+    """A query with a keyword ``d`` gets the backend's dialect: 30 days in April, 29 days from the first."""
+    got = ds.query(_days_in_window)
+    assert got[["days", "span"]].iloc[0].tolist() == [30, 29]
+    assert ds.engine == "duckdb"
