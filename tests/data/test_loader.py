@@ -260,3 +260,19 @@ def test_query_receives_the_engine_dialect(ds):
     got = ds.query(_days_in_window)
     assert got[["days", "span"]].iloc[0].tolist() == [30, 29]
     assert ds.engine == "duckdb"
+
+
+def test_raw_checksums_rehash_only_changed_files(tmp_path, monkeypatch):
+    """The raw files' sha256 is reused while (size, mtime_ns, inode) stay; an edited file is hashed again."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("x\n1\n")
+    b.write_text("y\n2\n")
+    cache = tmp_path / "cache"
+    first = loader.raw_checksums({"a": a, "b": b}, cache)
+    assert first["a"] == loader.file_checksum(a)
+    hashed = []
+    monkeypatch.setattr(loader, "file_checksum", lambda p: hashed.append(p.name) or "h-" + p.name)
+    assert loader.raw_checksums({"a": a, "b": b}, cache) == first and hashed == []
+    b.write_text("y\n3\n")  # same size, new content and mtime
+    again = loader.raw_checksums({"a": a, "b": b}, cache)
+    assert hashed == ["b.csv"] and again["a"] == first["a"] and again["b"] == "h-b.csv"
