@@ -63,7 +63,8 @@ class SparkDialect:
 def _conf(master: str, shuffle_partitions: int | None, driver_memory: str | None, options: dict) -> dict:
     local = master.startswith("local")
     conf = {"spark.ui.enabled": "false", "spark.sql.ansi.enabled": "true", "spark.sql.session.timeZone": "UTC",
-            "spark.ui.showConsoleProgress": "false", "spark.sql.adaptive.enabled": "true"}
+            "spark.ui.showConsoleProgress": "false", "spark.sql.adaptive.enabled": "true",
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}  # not legacy INT96 (nanoseconds)
     if local:
         conf["spark.sql.shuffle.partitions"] = str(shuffle_partitions or max(2, 2 * (os.cpu_count() or 1)))
         conf["spark.driver.memory"] = driver_memory or "4g"
@@ -125,6 +126,16 @@ def plain_arrow(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(cols, schema=pa.schema(fields))
 
 
+def _rewrite_plain(src: Path, dest: Path, batch_rows: int = 1 << 16) -> None:
+    """Copy Spark's Parquet file batch by batch with DuckDB's conventions (:func:`plain_arrow`: naive timestamps,
+    plain strings, no Spark metadata): memory stays one batch, whatever the table's size."""
+    reader = pq.ParquetFile(src)
+    schema = pa.schema([pa.field(f.name, _plain_type(f.type), nullable=True) for f in reader.schema_arrow])
+    with pq.ParquetWriter(dest, schema, compression="zstd") as writer:
+        for batch in reader.iter_batches(batch_size=batch_rows):
+            writer.write_table(plain_arrow(pa.Table.from_batches([batch])))
+
+
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     """Arrow → pandas like DuckDB's ``.df()``: dates as ``datetime64[us]``, integers with NULLs nullable."""
     out = {}
@@ -149,8 +160,9 @@ class SparkBackend:
     shuffle_partitions : int, optional
         ``spark.sql.shuffle.partitions`` (local default: 2 × cores; cluster default: Spark's).
     collect_writes : bool, optional
-        Write Parquet through the driver (Arrow, one file, same writer as DuckDB's data products); default
-        True in local mode. On a cluster the executors write (``coalesce(1)``) to a path they can reach.
+        Write Parquet through the driver (Arrow, one file, same writer as DuckDB's data products). Default False:
+        Spark's writer streams one part file (``coalesce(1)``) to a path the executors reach — collecting the
+        5 M-line window table through a 4 GB driver ran out of Java heap at full scale (make bench, 2026-12-02).
     options : dict
         Further Spark settings (``executor_memory="8g"`` → ``spark.executor_memory``; full keys allowed).
     """
@@ -164,7 +176,7 @@ class SparkBackend:
         self.master = master or os.environ.get("HELPERS_SPARK_MASTER") or "local[*]"
         self.spark = root.newSession() if hasattr(root, "newSession") else root
         self.dialect = SparkDialect()
-        self.collect_writes = self.master.startswith("local") if collect_writes is None else collect_writes
+        self.collect_writes = bool(collect_writes)
         self._held: dict[str, object] = {}
         self.rejects: dict[str, pd.DataFrame] = {}
 
@@ -252,14 +264,15 @@ class SparkBackend:
         return path
 
     def _write_on_executors(self, sql: str, tmp: Path) -> None:
-        """Cluster case: the executors write one part file (``coalesce(1)`` keeps the sorted order)."""
+        """The executors write one part file (``coalesce(1)`` keeps the sorted order); in local mode the driver's
+        JVM is the executor, and nothing is collected into Python."""
         folder = tmp.with_suffix(".dir")
         self.spark.sql(sql).coalesce(1).write.option("compression", "zstd").parquet(str(folder))
         parts = sorted(folder.glob("part-*.parquet"))
         if len(parts) != 1:
             raise DataError(f"Spark wrote {len(parts)} part files to '{folder}' (expected 1): the output path must "
                             "be a folder the driver can read (a shared file system).")
-        os.replace(parts[0], tmp)
+        _rewrite_plain(parts[0], tmp)
         shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
