@@ -103,3 +103,9 @@ def raw_folder(tmp_path) -> Path:
 @pytest.fixture
 def cache_dir(tmp_path) -> Path:
     return tmp_path / "cache"
+
+
+def rows(df) -> list[tuple]:
+    """A frame's rows as tuples, missing values as None (hand-written expectations compare to these)."""
+    import pandas as pd
+    return [tuple(None if pd.isna(v) else v for v in row) for row in df.itertuples(index=False)]

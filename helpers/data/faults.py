@@ -41,10 +41,11 @@ def is_machine_fault(exc: BaseException) -> bool:
 
 @contextmanager
 def locked(lock_path: Path):
-    """Hold an exclusive lock (``flock``) on ``lock_path`` while the block runs; waits for other holders."""
+    """Hold an exclusive lock (``flock``) on ``lock_path`` (a lock file, or a folder itself) while the block runs;
+    waits for other holders."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # a folder is locked itself (no lock file is left in it)
+        fd = os.open(lock_path, os.O_RDONLY) if lock_path.is_dir() else os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise describe_os_error(lock_path, exc, "creating the lock file") from None
     try:

@@ -5,8 +5,6 @@ Parquet for systems), into ``<output_dir>/data/``.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -21,6 +19,7 @@ from helpers.common import config
 from helpers.common.figures import use_korean_font
 from helpers.common.formats import format_value, round_noise
 from helpers.common.labels import COLUMN_KINDS, korean_headers, korean_values
+from helpers.data import faults
 from helpers.data.loader import load_dataset
 
 PACKAGES = ("pandas", "numpy", "duckdb", "pyarrow", "pandera", "matplotlib", "seaborn", "wordcloud", "networkx",
@@ -212,23 +211,11 @@ def save_product(df: pd.DataFrame, name: str, output_dir: str | Path, *, csv_max
     _record_product(out, name, clean, description)
 
 
-@contextlib.contextmanager
-def _dir_locked(folder: Path):
-    """An exclusive ``flock`` on the folder itself (no lock file is left among the products)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
 def _record_product(out: Path, name: str, df: pd.DataFrame, description: str | None) -> None:
     chapter, known = PRODUCTS.get(name, ("", ""))
     running = os.environ.get(CHAPTER_ENV, "")
     path = out / CATALOGUE_FILE
-    with _dir_locked(out):  # chapters running side by side record their products one at a time
+    with faults.locked(out):  # chapters running side by side record their products one at a time
         catalogue = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         catalogue[name] = {"description": description or known, "chapter": running or chapter, "rows": len(df),
                            "columns": [str(c) for c in df.columns]}

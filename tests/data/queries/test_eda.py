@@ -9,25 +9,10 @@ The cleaned window (2018-04-01..2018-09-30) holds 8 purchase lines in 5 sessions
     105/5  화장품/뷰티케어               (no Custom row)      NA (smartTV)  Seoul
     103/3  (no purchase line left)       tablet   Gyeonggi-do
 """
-import pandas as pd
 import pytest
-from conftest import write_raw_folder
+from conftest import rows
 
-from helpers.data.loader import load_dataset
 from helpers.data.queries import eda as q
-
-
-@pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("eda_queries")
-    d = load_dataset(write_raw_folder(tmp / "raw"), "2018-04-01", "2018-09-30", cache_dir=tmp / "cache",
-                     progress=lambda *_: None)
-    yield d
-    d.close()
-
-
-def rows(df: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if pd.isna(v) else v for v in row) for row in df.itertuples(index=False)]
 
 
 def test_buyer_genders_count_buyers_in_custom_once(ds):

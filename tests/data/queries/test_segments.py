@@ -9,25 +9,11 @@ Without a group: 104/4 (2018-09-30, 여성의류 10000) and 105/5 (2018-06-01, �
 """
 import pandas as pd
 import pytest
-from conftest import write_raw_folder
+from conftest import rows
 
-from helpers.data.loader import load_dataset
 from helpers.data.queries import segments as q
 
 APRIL, JUNE, SEPTEMBER = (pd.Period(m, "M").ordinal for m in ("2018-04", "2018-06", "2018-09"))
-
-
-@pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("segment_queries")
-    d = load_dataset(write_raw_folder(tmp / "raw"), "2018-04-01", "2018-09-30", cache_dir=tmp / "cache",
-                     progress=lambda *_: None)
-    yield d
-    d.close()
-
-
-def rows(df: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if pd.isna(v) else v for v in row) for row in df.itertuples(index=False)]
 
 
 def test_group_sizes_and_category_lines(ds):
